@@ -1,0 +1,170 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/opscmdb/cmdb/internal/cmdb"
+)
+
+// Door is one of cmdb's three front doors; each wraps the same answer in its
+// own envelope.
+type Door int
+
+const (
+	// DoorGateway is /api/v3 with X-Bkapi-Authorization: result, code,
+	// message, permission, data.
+	DoorGateway Door = iota
+	// DoorESB is /api/c/compapi/v2/cc/NAME/: result, code, message,
+	// permission, request_id, data.
+	DoorESB
+	// DoorNative is the trusted-backend door: result, bk_error_code,
+	// bk_error_msg, permission, data.
+	DoorNative
+)
+
+func (d Door) String() string {
+	switch d {
+	case DoorESB:
+		return "esb"
+	case DoorNative:
+		return "native"
+	}
+	return "gateway"
+}
+
+// Streamer is answer data written straight to the response (large answers
+// are encoded row by row as they are read, never held whole in memory).
+type Streamer interface {
+	Stream(w io.Writer) error
+}
+
+// Reply is one answer in the door-independent form.
+type Reply struct {
+	Door   Door
+	Status int
+	Code   int
+	Msg    string
+	Data   any
+	// NoData drops the data key (9900403 replies).
+	NoData bool
+	// ESBRequestID is the ESB body's request_id.
+	ESBRequestID string
+}
+
+// Encode marshals v as JSON without HTML escaping (bk-cmdb writes <, > and &
+// as they are) and without a trailing newline.
+func Encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func quote(s string) []byte {
+	b, _ := Encode(s)
+	return b
+}
+
+// WriteReply writes the envelope of r. Errors in streaming data after the
+// head is sent cannot change the envelope any more: they are returned so the
+// caller can log them, and the connection is cut short.
+func WriteReply(w http.ResponseWriter, r Reply) error {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	status := r.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	var head bytes.Buffer
+	head.WriteString(`{"result":`)
+	head.WriteString(strconv.FormatBool(r.Code == 0))
+	switch r.Door {
+	case DoorNative:
+		head.WriteString(`,"bk_error_code":`)
+		head.WriteString(strconv.Itoa(r.Code))
+		head.WriteString(`,"bk_error_msg":`)
+		head.Write(quote(r.Msg))
+	default:
+		head.WriteString(`,"code":`)
+		head.WriteString(strconv.Itoa(r.Code))
+		head.WriteString(`,"message":`)
+		head.Write(quote(r.Msg))
+	}
+	head.WriteString(`,"permission":null`)
+	if r.Door == DoorESB {
+		head.WriteString(`,"request_id":`)
+		head.Write(quote(r.ESBRequestID))
+	}
+	if r.NoData {
+		head.WriteString(`}`)
+		w.WriteHeader(status)
+		_, err := w.Write(head.Bytes())
+		return err
+	}
+	head.WriteString(`,"data":`)
+	if s, ok := r.Data.(Streamer); ok {
+		w.WriteHeader(status)
+		if _, err := w.Write(head.Bytes()); err != nil {
+			return err
+		}
+		if err := s.Stream(w); err != nil {
+			return err
+		}
+		_, err := w.Write([]byte(`}`))
+		return err
+	}
+	data, err := Encode(r.Data)
+	if err != nil {
+		return err
+	}
+	head.Write(data)
+	head.WriteString(`}`)
+	w.WriteHeader(status)
+	_, err = w.Write(head.Bytes())
+	return err
+}
+
+// ErrorReply is the reply of err in lang.
+func ErrorReply(door Door, err *cmdb.Error, lang cmdb.Lang) Reply {
+	return Reply{Door: door, Code: err.Code, Msg: err.Message(lang), Data: nil}
+}
+
+// WriteESBError writes an error the ESB itself makes (no permission key).
+func WriteESBError(w http.ResponseWriter, status, code int, msg, esbRID string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	var b bytes.Buffer
+	b.WriteString(`{"result":false,"code":`)
+	b.WriteString(strconv.Itoa(code))
+	b.WriteString(`,"data":null,"message":`)
+	b.Write(quote(msg))
+	b.WriteString(`,"request_id":`)
+	b.Write(quote(esbRID))
+	b.WriteString(`}`)
+	w.Write(b.Bytes())
+}
+
+// writeGatewayError writes an error the API gateway itself makes.
+func writeGatewayError(w http.ResponseWriter, status, code int, codeName, msg string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Bkapi-Error-Code", strconv.Itoa(code))
+	h.Set("X-Bkapi-Error-Message", msg)
+	w.WriteHeader(status)
+	var b bytes.Buffer
+	b.WriteString(`{"code":`)
+	b.WriteString(strconv.Itoa(code))
+	b.WriteString(`,"code_name":`)
+	b.Write(quote(codeName))
+	b.WriteString(`,"message":`)
+	b.Write(quote(msg))
+	b.WriteString(`,"result":false,"data":null}`)
+	w.Write(b.Bytes())
+}

@@ -1,0 +1,231 @@
+// Package esb is cmdb's ESB v2 face: POST /api/c/compapi/v2/cc/NAME/ with the
+// general parameters in the body, authenticated and mapped onto the native
+// routes exactly as BlueKing's ESB does, answered in the ESB envelope.
+package esb
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opscmdb/cmdb/internal/api"
+	"github.com/opscmdb/cmdb/internal/cmdb"
+	"github.com/opscmdb/cmdb/internal/service"
+)
+
+const prefix = "/api/c/compapi/v2/cc/"
+
+// Handler serves the ESB door over srv's native routes.
+type Handler struct {
+	srv *api.Server
+	now func() time.Time
+}
+
+// New returns the ESB door.
+func New(srv *api.Server) *Handler { return &Handler{srv: srv, now: time.Now} }
+
+const codeESB = 1306000
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rid := api.RequestID(r)
+	w.Header().Set("X-Request-Id", rid)
+	esbRID := api.NewESBRequestID()
+	name, ok := strings.CutPrefix(r.URL.Path, prefix)
+	name = strings.TrimSuffix(name, "/")
+	comp, known := components[name]
+	if !ok || !known || strings.Contains(name, "/") || r.Method != http.MethodPost {
+		api.WriteESBError(w, http.StatusNotFound, 1306404, "Not found, component class not found", esbRID)
+		h.srv.Observe(api.DoorESB, "unknown", 1306404, start)
+		return
+	}
+	fail := func(code int, msg string) {
+		api.WriteESBError(w, http.StatusOK, code, msg, esbRID)
+		h.srv.Observe(api.DoorESB, name, code, start)
+	}
+	raw, berr := api.ReadBody(r)
+	if berr != nil {
+		fail(berr.Code, berr.Message(cmdb.LangEN))
+		return
+	}
+	var body map[string]any
+	if len(strings.TrimSpace(string(raw))) == 0 {
+		body = map[string]any{}
+	} else {
+		d := json.NewDecoder(strings.NewReader(string(raw)))
+		d.UseNumber()
+		if err := d.Decode(&body); err != nil || body == nil || d.More() {
+			fail(codeESB, "Request JSON string is wrong in format, which cannot be analyzed.")
+			return
+		}
+	}
+	user, msg := h.authenticate(r, body, raw)
+	if msg != "" {
+		fail(codeESB, msg)
+		return
+	}
+	lang := cmdb.LangEN
+	if v := r.Header.Get("Blueking-Language"); v != "" {
+		lang = cmdb.ParseLang(v)
+	}
+	supplier := cmdb.DefaultSupplier
+	if v, ok := body["bk_supplier_account"]; ok && v != nil {
+		if s := pathText(v); s != "" {
+			supplier = s
+		}
+	}
+	path := comp.path
+	for _, v := range comp.vars {
+		val, present := body[v[0]]
+		text := ""
+		if present && val != nil {
+			text = pathText(val)
+		}
+		if text == "" {
+			fail(1306406, "Parameters error, param "+v[0]+" is required")
+			return
+		}
+		path = strings.Replace(path, "{"+v[1]+"}", text, 1)
+	}
+	for _, v := range comp.vars {
+		delete(body, v[0])
+	}
+	for _, k := range generalParams {
+		delete(body, k)
+	}
+	fwd, err := api.Encode(body)
+	if err != nil {
+		fail(codeESB, "Request JSON string is wrong in format, which cannot be analyzed.")
+		return
+	}
+	caller := service.Caller{Supplier: supplier, User: user, Lang: lang}
+	data, op, ierr := h.srv.Invoke(r.Context(), api.DoorESB, comp.method, path, caller, fwd)
+	if ierr == api.ErrNoRoute {
+		ierr = cmdb.ErrText(cmdb.CodeUnknownOrUnrecognizedError, "404: Page Not Found")
+		op = name
+	}
+	reply := h.srv.ReplyFor(r.Context(), api.DoorESB, lang, op, data, ierr)
+	reply.ESBRequestID = esbRID
+	if werr := api.WriteReply(w, reply); werr != nil {
+		h.srv.Logger().WarnContext(r.Context(), "writing ESB reply", "rid", rid, "op", op, "err", werr)
+	}
+	h.srv.Observe(api.DoorESB, name, reply.Code, start)
+}
+
+// pathText is a body value written into a path: strings as they are,
+// numbers as their JSON text.
+func pathText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func bodyString(body map[string]any, keys ...string) string {
+	for _, k := range keys {
+		if v, ok := body[k]; ok && v != nil {
+			if s := pathText(v); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// authenticate runs the ESB's app and user checks in its order (§5.2) and
+// returns the user, or the failure message.
+func (h *Handler) authenticate(r *http.Request, body map[string]any, raw []byte) (string, string) {
+	code := bodyString(body, "bk_app_code", "app_code")
+	secret := bodyString(body, "bk_app_secret", "app_secret")
+	q := r.URL.Query()
+	signature := q.Get("bk_signature")
+	if signature == "" {
+		signature = bodyString(body, "bk_signature", "signature")
+	}
+	if signature == "" && secret == "" {
+		return "", "Signature [bk_signature] and APP Secret [bk_app_secret] cannot be empty at the same time"
+	}
+	if code == "" {
+		return "", "APP Code [bk_app_code] cannot be empty"
+	}
+	want, known := h.srv.Apps()[code]
+	if !known {
+		return "", fmt.Sprintf("Invalid APP Code [bk_app_code=%s], please confirm if the APP Code has been registered", code)
+	}
+	if secret != "" {
+		if !api.SecretEqual(secret, want) {
+			return "", fmt.Sprintf("APP Secret verification failed, pelase confirm if the APP Secret and APP Code [bk_app_code=%s] match", code)
+		}
+	} else if !h.signatureValid(r, want, signature, raw) {
+		return "", fmt.Sprintf("APP Secret verification failed, pelase confirm if the APP Secret and APP Code [bk_app_code=%s] match", code)
+	}
+	if token := bodyString(body, "bk_token"); token != "" {
+		if v := h.srv.Login(); v != nil {
+			if user, err := v.Verify(r.Context(), token); err == nil {
+				return user, ""
+			}
+		}
+		return "", "User authentication failed, please check if the bk_token is valid"
+	}
+	if user := bodyString(body, "bk_username", "username"); user != "" {
+		return user, ""
+	}
+	return "", "User authentication failed, please provide a valid user identity, such as bk_token, bk_username"
+}
+
+// signatureValid checks bk_signature: base64(HMAC-SHA1(secret, METHOD + path
+// + "?" + the sorted query parameters but bk_signature, with data=<body> for
+// a POST, joined k=v by &)), with bk_timestamp within 300 s of now.
+func (h *Handler) signatureValid(r *http.Request, secret, signature string, raw []byte) bool {
+	q := r.URL.Query()
+	ts, err := strconv.ParseInt(q.Get("bk_timestamp"), 10, 64)
+	if err != nil {
+		return false
+	}
+	if d := h.now().Unix() - ts; d > 300 || d < -300 {
+		return false
+	}
+	if q.Get("bk_nonce") == "" {
+		return false
+	}
+	return hmac.Equal([]byte(signature), []byte(Sign(secret, r.Method, r.URL.Path, q, raw)))
+}
+
+// Sign computes an ESB request signature (exported for clients and tests).
+func Sign(secret, method, path string, query map[string][]string, body []byte) string {
+	params := map[string]string{}
+	for k, v := range query {
+		if k == "bk_signature" || len(v) == 0 {
+			continue
+		}
+		params[k] = v[0]
+	}
+	if method == http.MethodPost {
+		params["data"] = string(body)
+	}
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + params[k]
+	}
+	mac := hmac.New(sha1.New, []byte(secret))
+	mac.Write([]byte(method + path + "?" + strings.Join(parts, "&")))
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
