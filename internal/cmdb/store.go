@@ -77,15 +77,6 @@ type Tx interface {
 	UpdateObjAsst(a *ObjectAssociation) error
 	DeleteObjAsst(supplier string, id int64) error
 
-	// CountInstances counts the instances of objID visible to supplier
-	// (supplier "" = all).
-	CountInstances(supplier, objID string) (int64, error)
-	// InsertInstance stores one instance. id is its id-field value.
-	InsertInstance(supplier, objID string, id int64, data Instance) error
-	// CountInstAssts counts the instance associations of one object
-	// association (bk_obj_asst_id).
-	CountInstAssts(supplier, objAsstID string) (int64, error)
-	// UnsetInstanceField removes one attribute value from every instance of
-	// a model.
-	UnsetInstanceField(supplier, objID, field string) error
+	InstanceTx
+	AssociationTx
 }
