@@ -229,3 +229,62 @@ func jsonPath(field string) string {
 	b, _ := json.Marshal(field)
 	return "$." + string(b)
 }
+
+// scopeSQL is the supplier filter of a scope on column col, with its args.
+func scopeSQL(col string, s cmdb.Scope) (string, []any) {
+	if s == nil {
+		return "1=1", nil
+	}
+	args := make([]any, len(s))
+	for i, v := range s {
+		args[i] = v
+	}
+	return col + " IN (" + placeholders(len(s)) + ")", args
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, v := range ids {
+		out[i] = v
+	}
+	return out
+}
+
+func (t *tx) ExistingInstances(scope cmdb.Scope, objID string, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for _, chunk := range chunks(ids, 500) {
+		where, args := scopeSQL("supplier", scope)
+		args = append(append(args, objID), int64Args(chunk)...)
+		rows, err := t.tx.QueryContext(t.ctx, `SELECT inst_id FROM instances WHERE `+where+
+			` AND obj_id = ? AND inst_id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// chunks splits ids into slices of at most n (SQLite caps bound variables).
+func chunks(ids []int64, n int) [][]int64 {
+	var out [][]int64
+	for len(ids) > n {
+		out = append(out, ids[:n])
+		ids = ids[n:]
+	}
+	if len(ids) > 0 {
+		out = append(out, ids)
+	}
+	return out
+}
