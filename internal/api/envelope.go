@@ -110,12 +110,17 @@ func WriteReply(w http.ResponseWriter, r Reply) error {
 	}
 	head.WriteString(`,"data":`)
 	if s, ok := r.Data.(Streamer); ok {
-		w.WriteHeader(status)
-		if _, err := w.Write(head.Bytes()); err != nil {
+		lw := &lazyWriter{w: w, status: status, head: head.Bytes()}
+		if err := s.Stream(lw); err != nil {
+			if !lw.started {
+				return &notStartedError{err}
+			}
 			return err
 		}
-		if err := s.Stream(w); err != nil {
-			return err
+		if !lw.started {
+			if _, err := lw.Write(nil); err != nil {
+				return err
+			}
 		}
 		_, err := w.Write([]byte(`}`))
 		return err
@@ -168,3 +173,33 @@ func writeGatewayError(w http.ResponseWriter, status, code int, codeName, msg st
 	b.WriteString(`,"result":false,"data":null}`)
 	w.Write(b.Bytes())
 }
+
+// lazyWriter sends the status and the envelope head with the first bytes of
+// streamed data, so that a failure before any data can still be answered
+// with an error envelope.
+type lazyWriter struct {
+	w       http.ResponseWriter
+	status  int
+	head    []byte
+	started bool
+}
+
+func (l *lazyWriter) Write(p []byte) (int, error) {
+	if !l.started {
+		l.started = true
+		l.w.WriteHeader(l.status)
+		if _, err := l.w.Write(l.head); err != nil {
+			return 0, err
+		}
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return l.w.Write(p)
+}
+
+// notStartedError is a streaming failure before anything was sent.
+type notStartedError struct{ err error }
+
+func (e *notStartedError) Error() string { return e.err.Error() }
+func (e *notStartedError) Unwrap() error { return e.err }

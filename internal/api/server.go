@@ -152,10 +152,29 @@ func (s *Server) ReplyFor(ctx context.Context, door Door, lang cmdb.Lang, op str
 		return Reply{Door: door, Code: 0, Msg: "success", Data: data}
 	}
 	e := cmdb.AsError(err)
-	if e.Err != nil {
+	if e.Err != nil && e.Code == cmdb.CodeUnknownOrUnrecognizedError {
 		s.log.ErrorContext(ctx, "request failed", "op", op, "code", e.Code, "err", e.Err)
 	}
 	return ErrorReply(door, e, lang)
+}
+
+// Respond writes the reply of a handler outcome in the door's envelope and
+// returns its code. A streamed answer that fails before its first byte is
+// answered as an error; one that fails later is cut short (logged).
+func (s *Server) Respond(ctx context.Context, w http.ResponseWriter, door Door, lang cmdb.Lang, op string, data any, err error, esbRID string) int {
+	reply := s.ReplyFor(ctx, door, lang, op, data, err)
+	reply.ESBRequestID = esbRID
+	werr := WriteReply(w, reply)
+	var ns *notStartedError
+	if errors.As(werr, &ns) {
+		reply = s.ReplyFor(ctx, door, lang, op, nil, ns.err)
+		reply.ESBRequestID = esbRID
+		werr = WriteReply(w, reply)
+	}
+	if werr != nil {
+		s.log.WarnContext(ctx, "writing reply", "op", op, "err", werr)
+	}
+	return reply.Code
 }
 
 // Observe records one finished request in the metrics.
@@ -237,13 +256,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	} else {
 		data, err = s.call(ctx, rt, &Request{Ctx: ctx, Caller: caller, Path: params, Body: body, Door: door})
 	}
-	reply := s.ReplyFor(ctx, door, lang, rt.name, data, err)
-	if werr := WriteReply(w, reply); werr != nil {
-		s.log.WarnContext(ctx, "writing reply", "rid", rid, "op", rt.name, "err", werr)
-	}
-	s.Observe(door, rt.name, reply.Code, start)
+	code := s.Respond(ctx, w, door, lang, rt.name, data, err, "")
+	s.Observe(door, rt.name, code, start)
 	s.log.DebugContext(ctx, "request", "rid", rid, "door", door.String(), "method", r.Method, "path", r.URL.Path,
-		"op", rt.name, "code", reply.Code, "duration", time.Since(start))
+		"op", rt.name, "code", code, "duration", time.Since(start))
 }
 
 func (s *Server) notFound(w http.ResponseWriter, door Door, wrongMethod bool) {

@@ -1,15 +1,66 @@
 package cmdb
 
+// Condition is a parsed, typed condition tree: an internal/cond.Expr (the
+// domain package cannot name that type without an import cycle, since cond
+// reports its errors as *Error). nil matches everything. Stores translate it
+// to SQL with cond.ToSQL; no caller text ever reaches SQL.
+type Condition any
+
+// SortKey is one key of a sort: a document field, descending or not.
+type SortKey struct {
+	Field string
+	Desc  bool
+}
+
+// InstAsstQuery selects instance association rows.
+type InstAsstQuery struct {
+	Scope Scope
+	// ObjID keeps rows where this model is the source or the target
+	// ("" = no such filter); with SourceOnly, only rows where it is the
+	// source.
+	ObjID      string
+	SourceOnly bool
+	// Where is a condition on the row's fields (id, bk_inst_id, bk_obj_id,
+	// bk_asst_inst_id, bk_asst_obj_id, bk_supplier_account,
+	// bk_obj_asst_id, bk_asst_id, bk_biz_id).
+	Where Condition
+	// Sort defaults to ascending id; Start skips rows; Limit 0 = no limit.
+	Sort  []SortKey
+	Start int64
+	Limit int64
+}
+
 // AssociationTx is the part of Tx that reads and writes instance
-// associations.
+// associations (one row per association, indexed from both ends).
 type AssociationTx interface {
-	// CountInstAssts counts the instance associations of one object
-	// association (bk_obj_asst_id).
-	CountInstAssts(supplier, objAsstID string) (int64, error)
+	// CountInstAssts counts the rows of one object association.
+	CountInstAssts(scope Scope, objAsstID string) (int64, error)
 	// InstAsstsTouching lists the rows in scope where an instance of objID
 	// with one of ids is the source or the target.
 	InstAsstsTouching(scope Scope, objID string, ids []int64) ([]InstAssociation, error)
 	// DeleteInstAssts deletes rows by id (never with an empty list) and
 	// returns how many went.
 	DeleteInstAssts(scope Scope, ids []int64) (int64, error)
+	// EachInstAsst calls fn for every row the query selects, in order,
+	// reading them one at a time. fn must not keep the row.
+	EachInstAsst(q InstAsstQuery, fn func(*InstAssociation) error) error
+	// CountInstAsstsWhere counts what the query selects (Sort, Start and
+	// Limit ignored).
+	CountInstAsstsWhere(q InstAsstQuery) (int64, error)
+	// InstAsstByID returns the row with id in scope, or nil.
+	InstAsstByID(scope Scope, id int64) (*InstAssociation, error)
+	// InstAsstTaken reports whether a row of objAsstID exists with the
+	// given source instance (instID ≥ 0) and/or target instance
+	// (asstInstID ≥ 0); -1 leaves that end free.
+	InstAsstTaken(scope Scope, objAsstID string, instID, asstInstID int64) (bool, error)
+	// InsertInstAsst stores a row; a duplicate (same association, source
+	// and target) is ErrConflict.
+	InsertInstAsst(a *InstAssociation) error
+	// LockObjAsst takes the write lock that serialises instance association
+	// creates of one object association across nodes (a no-op where the
+	// store already serialises writers).
+	LockObjAsst(a *ObjectAssociation) error
+	// InstancesByID returns the instances of objID with those ids in scope,
+	// in id order.
+	InstancesByID(scope Scope, objID string, ids []int64) ([]Instance, error)
 }

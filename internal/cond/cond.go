@@ -24,6 +24,7 @@
 package cond
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -325,11 +326,13 @@ func writeJSON(b *strings.Builder, v any) {
 		writeJSON(b, x.UTC().Format(time.RFC3339Nano))
 		b.WriteByte('}')
 	default:
-		bs, err := json.Marshal(v)
-		if err != nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
 			fmt.Fprintf(b, "%q", fmt.Sprint(v))
 			return
 		}
-		b.Write(bs)
+		b.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
 }

@@ -128,6 +128,7 @@ func (f *filterParser) decode(v any, depth int) (*filterNode, string) {
 			if !ok {
 				return nil, "rules is not an array"
 			}
+			n.rules = make([]*filterNode, 0, len(arr))
 			for _, el := range arr {
 				c, err := f.decode(el, depth+2)
 				if err != "" {

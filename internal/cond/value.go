@@ -262,7 +262,11 @@ func equalValues(a, b any) bool {
 	return false
 }
 
-// numberValue renders a float64 the way the parsers store numbers.
+// numberValue renders a finite float64 as encoding/json does.
 func numberValue(f float64) json.Number {
-	return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+	bs, err := json.Marshal(f)
+	if err != nil {
+		return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	return json.Number(bs)
 }

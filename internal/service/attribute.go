@@ -514,15 +514,15 @@ func (s *Service) DeleteAttribute(ctx context.Context, c Caller, id int64) error
 	})
 }
 
-// page is bk-cmdb's {start, limit, sort}.
-type page struct {
+// Page is bk-cmdb's {start, limit, sort}.
+type Page struct {
 	Start int64
 	Limit int64
 	Sort  string
 }
 
-func parsePage(raw any) (page, *cmdb.Error) {
-	var p page
+func parsePage(raw any) (Page, *cmdb.Error) {
+	var p Page
 	if raw == nil {
 		return p, nil
 	}
@@ -575,7 +575,7 @@ func sortKeys(s string) (fields []string, desc []bool) {
 
 // applyPage sorts (when asked), skips and limits records in memory: the
 // model layer's tables are small and read whole.
-func applyPage[T any](recs []T, p page) []T {
+func applyPage[T any](recs []T, p Page) []T {
 	if p.Sort != "" {
 		fields, desc := sortKeys(p.Sort)
 		docs := make([]map[string]any, len(recs))

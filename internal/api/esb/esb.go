@@ -111,12 +111,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ierr = cmdb.ErrText(cmdb.CodeUnknownOrUnrecognizedError, "404: Page Not Found")
 		op = name
 	}
-	reply := h.srv.ReplyFor(r.Context(), api.DoorESB, lang, op, data, ierr)
-	reply.ESBRequestID = esbRID
-	if werr := api.WriteReply(w, reply); werr != nil {
-		h.srv.Logger().WarnContext(r.Context(), "writing ESB reply", "rid", rid, "op", op, "err", werr)
-	}
-	h.srv.Observe(api.DoorESB, name, reply.Code, start)
+	code := h.srv.Respond(r.Context(), w, api.DoorESB, lang, op, data, ierr, esbRID)
+	h.srv.Observe(api.DoorESB, name, code, start)
 }
 
 // pathText is a body value written into a path: strings as they are,

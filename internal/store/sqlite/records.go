@@ -212,11 +212,6 @@ func (t *tx) InsertInstance(supplier, objID string, id int64, data cmdb.Instance
 	return err
 }
 
-func (t *tx) CountInstAssts(supplier, objAsstID string) (int64, error) {
-	var n int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM inst_assts WHERE supplier = ? AND obj_asst_id = ?`, supplier, objAsstID).Scan(&n)
-	return n, err
-}
 
 func (t *tx) UnsetInstanceField(supplier, objID, field string) error {
 	_, err := t.exec(`UPDATE instances SET data = json_remove(data, ?) WHERE supplier = ? AND obj_id = ?`,

@@ -1,0 +1,263 @@
+package service
+
+import (
+	"context"
+	"io"
+	"strconv"
+
+	"github.com/opscmdb/cmdb/internal/cmdb"
+	"github.com/opscmdb/cmdb/internal/cond"
+)
+
+// InstAsstStream is find_instance_association's answer: the rows are read
+// from the store and encoded one at a time as the response is written, so
+// memory does not grow with the answer. Stream writes nothing before the
+// first row is read (or the empty answer is known), so an error before then
+// can still become an error envelope.
+type InstAsstStream struct {
+	s     *Service
+	ctx   context.Context
+	query cmdb.InstAsstQuery
+}
+
+// streamFlushBytes is how much encoded JSON is buffered before a write.
+const streamFlushBytes = 32 << 10
+
+// Stream writes the JSON array of rows to w.
+func (st *InstAsstStream) Stream(w io.Writer) error {
+	buf := make([]byte, 0, streamFlushBytes+1024)
+	n := 0
+	err := st.s.view(st.ctx, func(tx cmdb.Tx) error {
+		return tx.EachInstAsst(st.query, func(a *cmdb.InstAssociation) error {
+			if n == 0 {
+				buf = append(buf, '[')
+			} else {
+				buf = append(buf, ',')
+			}
+			n++
+			buf = AppendInstAsst(buf, a)
+			if len(buf) >= streamFlushBytes {
+				if _, err := w.Write(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		buf = append(buf, '[')
+	}
+	buf = append(buf, ']')
+	_, err = w.Write(buf)
+	return err
+}
+
+// AppendInstAsst appends one row's JSON: bk-cmdb's key order, zero fields
+// omitted (associations.md §0.3).
+func AppendInstAsst(b []byte, a *cmdb.InstAssociation) []byte {
+	b = append(b, '{')
+	first := true
+	key := func(k string) {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, '"', ':')
+	}
+	num := func(k string, v int64) {
+		if v != 0 {
+			key(k)
+			b = strconv.AppendInt(b, v, 10)
+		}
+	}
+	str := func(k, v string) {
+		if v != "" {
+			key(k)
+			b = appendJSONString(b, v)
+		}
+	}
+	num("id", a.ID)
+	num("bk_inst_id", a.InstID)
+	str("bk_obj_id", a.ObjID)
+	num("bk_asst_inst_id", a.AsstInstID)
+	str("bk_asst_obj_id", a.AsstObjID)
+	str("bk_supplier_account", a.Supplier)
+	str("bk_obj_asst_id", a.ObjAsstID)
+	str("bk_asst_id", a.AsstID)
+	num("bk_biz_id", a.BizID)
+	return append(b, '}')
+}
+
+// appendJSONString appends s as a JSON string (no HTML escaping, as the
+// envelope encoder).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+// FindInstAssts answers find_instance_association: rows where objID is the
+// source or the target, filtered by the parsed condition (bk_supplier_account
+// in it is replaced by the caller's scope), ascending id, unpaged.
+func (s *Service) FindInstAssts(ctx context.Context, c Caller, objID string, condition map[string]any) (*InstAsstStream, error) {
+	if objID == "" {
+		return nil, cmdb.ErrUnassigned("bk_obj_id")
+	}
+	var where cmdb.Condition
+	if len(condition) > 0 {
+		delete(condition, "bk_supplier_account")
+		e, err := cond.ParseMongo(condition, cond.DefaultLimits())
+		if err != nil {
+			return nil, err
+		}
+		where = e
+	}
+	return &InstAsstStream{s: s, ctx: ctx, query: cmdb.InstAsstQuery{
+		Scope: cmdb.ScopeOf(c.Supplier), ObjID: objID, Where: where,
+	}}, nil
+}
+
+// project keeps the requested fields of a row (all when fields is empty);
+// the zero ones disappear on the wire anyway.
+func project(a cmdb.InstAssociation, fields []string) cmdb.InstAssociation {
+	if len(fields) == 0 {
+		return a
+	}
+	var out cmdb.InstAssociation
+	for _, f := range fields {
+		switch f {
+		case "id":
+			out.ID = a.ID
+		case "bk_inst_id":
+			out.InstID = a.InstID
+		case "bk_obj_id":
+			out.ObjID = a.ObjID
+		case "bk_asst_inst_id":
+			out.AsstInstID = a.AsstInstID
+		case "bk_asst_obj_id":
+			out.AsstObjID = a.AsstObjID
+		case "bk_supplier_account":
+			out.Supplier = a.Supplier
+		case "bk_obj_asst_id":
+			out.ObjAsstID = a.ObjAsstID
+		case "bk_asst_id":
+			out.AsstID = a.AsstID
+		case "bk_biz_id":
+			out.BizID = a.BizID
+		}
+	}
+	return out
+}
+
+// collect runs q and returns the projected rows.
+func (s *Service) collect(ctx context.Context, q cmdb.InstAsstQuery, fields []string) ([]cmdb.InstAssociation, error) {
+	out := []cmdb.InstAssociation{}
+	err := s.view(ctx, func(tx cmdb.Tx) error {
+		return tx.EachInstAsst(q, func(a *cmdb.InstAssociation) error {
+			out = append(out, project(*a, fields))
+			return nil
+		})
+	})
+	return out, err
+}
+
+// RelatedQuery is search_related_inst_asso's request.
+type RelatedQuery struct {
+	ObjID  string
+	InstID int64
+	Fields []string
+	Start  int64
+	Limit  int64
+}
+
+// MaxRelatedLimit is search_related_inst_asso's largest page.
+const MaxRelatedLimit = 500
+
+// SearchRelatedInstAssts answers search_related_inst_asso: rows where the
+// instance is the source or the target, ascending id.
+func (s *Service) SearchRelatedInstAssts(ctx context.Context, c Caller, q RelatedQuery) ([]cmdb.InstAssociation, error) {
+	if q.ObjID == "" || q.InstID == 0 {
+		return nil, cmdb.ErrUnassigned("'bk_inst_id' & 'bk_obj_id'")
+	}
+	if len(q.Fields) == 0 {
+		return nil, cmdb.ErrUnassigned("fields")
+	}
+	if q.Limit > MaxRelatedLimit {
+		return nil, cmdb.Errorf(cmdb.CodePageLimitIsExceeded)
+	}
+	where := cond.Or{
+		cond.And{cond.Pred{Field: "bk_obj_id", Op: cond.OpEq, Value: q.ObjID}, cond.Pred{Field: "bk_inst_id", Op: cond.OpEq, Value: q.InstID}},
+		cond.And{cond.Pred{Field: "bk_asst_obj_id", Op: cond.OpEq, Value: q.ObjID}, cond.Pred{Field: "bk_asst_inst_id", Op: cond.OpEq, Value: q.InstID}},
+	}
+	return s.collect(ctx, cmdb.InstAsstQuery{Scope: cmdb.ScopeOf(c.Supplier), Where: where,
+		Start: q.Start, Limit: q.Limit}, q.Fields)
+}
+
+// AsstSearch is search_instance_associations' and count's request, parsed.
+type AsstSearch struct {
+	ObjID  string
+	Where  cond.Expr
+	Fields []string
+	Start  int64
+	Limit  int64
+	Sort   string
+}
+
+// SearchInstAssts answers search_instance_associations: rows where the
+// model is the source or the target.
+func (s *Service) SearchInstAssts(ctx context.Context, c Caller, q AsstSearch) ([]cmdb.InstAssociation, error) {
+	return s.collect(ctx, cmdb.InstAsstQuery{Scope: cmdb.ScopeOf(c.Supplier), ObjID: q.ObjID, Where: condOrNil(q.Where),
+		Sort: SortKeys(q.Sort), Start: q.Start, Limit: q.Limit}, q.Fields)
+}
+
+// CountInstAssts answers count_instance_associations: only rows where the
+// model is the source are counted.
+func (s *Service) CountInstAssts(ctx context.Context, c Caller, q AsstSearch) (int64, error) {
+	var n int64
+	err := s.view(ctx, func(tx cmdb.Tx) (err error) {
+		n, err = tx.CountInstAsstsWhere(cmdb.InstAsstQuery{Scope: cmdb.ScopeOf(c.Supplier), ObjID: q.ObjID,
+			SourceOnly: true, Where: condOrNil(q.Where)})
+		return err
+	})
+	return n, err
+}
+
+func condOrNil(e cond.Expr) cmdb.Condition {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+// SortKeys parses bk-cmdb's sort syntax into keys.
+func SortKeys(s string) []cmdb.SortKey {
+	fields, desc := sortKeys(s)
+	out := make([]cmdb.SortKey, len(fields))
+	for i := range fields {
+		out[i] = cmdb.SortKey{Field: fields[i], Desc: desc[i]}
+	}
+	return out
+}
