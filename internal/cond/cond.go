@@ -20,7 +20,18 @@
 //
 // Match evaluates a tree against a JSON document; ToSQL translates it for a
 // table with fixed columns. Both give MongoDB's answer; the package tests
-// check them against each other on an in-memory SQLite.
+// check them against each other on an in-memory SQLite (and, when
+// CMDB_COND_PSQL names a server, on PostgreSQL through psql).
+//
+// Nothing from a condition ever becomes SQL text: field names only select a
+// column of the ColumnSet (code-defined expressions), values are bound
+// parameters. Regular expressions are Go (RE2) patterns: SQLite stores
+// register SQLiteRegexp as regexp(pattern, value); for PostgreSQL the
+// pattern is re-written into an equivalent ARE.
+//
+// Where cmdb answers differently from bk-cmdb on purpose (the allowlist,
+// limits, RE2 instead of PCRE, comparisons against arrays/objects refused)
+// the answer is a 1199998 / 1199006 error, never a different result set.
 package cond
 
 import (

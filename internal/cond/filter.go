@@ -324,7 +324,8 @@ func sizeValue(v any) (int64, bool) {
 }
 
 // filterDatetime parses a datetime operand: unix seconds, "YYYY-MM-DD",
-// "YYYY-MM-DD hh:mm:ss" (local zone) or RFC3339.
+// "YYYY-MM-DD hh:mm:ss" (local zone) or RFC3339 (truncated to milliseconds,
+// MongoDB's precision).
 func filterDatetime(v any) (time.Time, bool) {
 	if n, ok := toNumber(v); ok {
 		f := n.f
@@ -341,7 +342,7 @@ func filterDatetime(v any) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
+		return t.Truncate(time.Millisecond), true
 	}
 	if t, err := time.ParseInLocation("2006-01-02 15:04:05", s, time.Local); err == nil {
 		return t, true

@@ -243,3 +243,20 @@ func TestFilterMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestDatetimeMillisecondPrecision(t *testing.T) {
+	e, err := ParseFilter(decodeJSON(t, atom("t", "datetime_less", `"2024-05-01T10:00:00.123456789Z"`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.(Pred).Value.(time.Time); got.Nanosecond() != 123000000 {
+		t.Errorf("filter datetime not truncated to ms: %v", got)
+	}
+	e, cerr := qbSearch(decodeJSON(t, and1(atom("t", "datetime_less", `"2024-05-01T10:00:00.999999Z"`))))
+	if cerr != nil {
+		t.Fatal(cerr)
+	}
+	if got := e.(Pred).Value.(time.Time); got.Nanosecond() != 999000000 {
+		t.Errorf("querybuilder datetime not truncated to ms: %v", got)
+	}
+}

@@ -165,3 +165,10 @@ func TestParseMongoGoValues(t *testing.T) {
 		t.Error("a Go struct must not be accepted as a literal")
 	}
 }
+
+func TestRegexTooComplexForPostgres(t *testing.T) {
+	_, err := ParseMongo(decodeJSON(t, `{"f":{"$regex":"`+strings.Repeat(`\\pL`, 100)+`"}}`), Limits{})
+	if err == nil || err.Code != cmdb.CodeParamsInvalid || !strings.Contains(err.Message(cmdb.LangEN), "too complex") {
+		t.Errorf("got %v", err)
+	}
+}

@@ -311,15 +311,16 @@ func isBasic(v any) bool {
 }
 
 // qbDatetime parses a querybuilder datetime operand: RFC3339 and
-// "YYYY-MM-DD hh:mm:ss" (server local time) become dates; "YYYY-MM-DD"
-// stays a string and compares as a string.
+// "YYYY-MM-DD hh:mm:ss" (server local time) become dates, truncated to
+// milliseconds as MongoDB stores them; "YYYY-MM-DD" stays a string and
+// compares as a string.
 func qbDatetime(v any) (any, bool) {
 	s, ok := v.(string)
 	if !ok {
 		return nil, false
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
+		return t.Truncate(time.Millisecond), true
 	}
 	if t, err := time.ParseInLocation("2006-01-02 15:04:05", s, time.Local); err == nil {
 		return t, true

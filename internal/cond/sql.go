@@ -57,11 +57,11 @@ const (
 	// SQLite: "?" placeholders; regular expressions call
 	// regexp(pattern, value), registered by the store (SQLiteRegexp).
 	SQLite Dialect = iota + 1
-	// Postgres: $1, $2, … placeholders in order of appearance; regular
-	// expressions use ~ and ~* with ARE embedded options for MongoDB's
-	// newline rules. PostgreSQL's ARE syntax is close to RE2 for common
-	// patterns but not identical (patterns are validated with Go's
-	// regexp; RE2-only syntax such as (?P<name>…) or \z is not ARE).
+	// Postgres: $1, $2, … placeholders in order of appearance, never
+	// reused; regular expressions use `value ~ pattern` where the pattern
+	// is re-written from the parsed RE2 tree into an equivalent ARE (case
+	// folding, newline rules, word boundaries and repetition counts spelt
+	// out), so PostgreSQL answers as Go's regexp does.
 	Postgres
 )
 
@@ -311,7 +311,10 @@ func (t *sqlGen) pred(p Pred) (string, constness, error) {
 			return "", 0, fmt.Errorf("cond: regex predicate on %q without a compiled pattern", p.Field)
 		}
 		if t.d == Postgres {
-			op, pat := pgRegex(p)
+			op, pat, err := pgRegex(p)
+			if err != nil {
+				return "", 0, err
+			}
 			return guard(c + " " + op + " " + t.arg(pat))
 		}
 		return guard(SQLiteRegexpFuncName + "(" + t.arg(p.Regex.String()) + ", " + c + ")")
@@ -363,6 +366,10 @@ func (t *sqlGen) colValue(col Column, v any) (any, bool) {
 		return n.integral()
 	case KindString:
 		s, ok := v.(string)
+		if ok && t.d == Postgres && strings.IndexByte(s, 0) >= 0 {
+			// PostgreSQL text cannot hold NUL: no stored value equals s.
+			return nil, false
+		}
 		return s, ok
 	case KindBool:
 		b, ok := v.(bool)
@@ -415,6 +422,17 @@ func (t *sqlGen) compare(col Column, op Op, v any, guard func(string) (string, c
 			return constSQL(never)
 		}
 		if t.d == Postgres {
+			if i := strings.IndexByte(s, 0); i >= 0 {
+				// PostgreSQL text cannot hold NUL, and no stored string
+				// lies strictly between P and P+"\x00"+rest (P = s[:i]):
+				// "< or <= s" is "<= P", "> or >= s" is "> P".
+				s = s[:i]
+				if op == OpLt || op == OpLte {
+					op = OpLte
+				} else {
+					op = OpGt
+				}
+			}
 			return guard(c + ` COLLATE "C"` + sqlCmp[op] + t.arg(s))
 		}
 		return guard(c + " COLLATE BINARY" + sqlCmp[op] + t.arg(s))

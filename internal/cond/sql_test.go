@@ -1,6 +1,7 @@
 package cond
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -27,8 +28,11 @@ func argsText(args []any) string {
 		case time.Time:
 			parts[i] = "time(" + x.UTC().Format(time.RFC3339) + ")"
 		default:
-			bs, _ := json.Marshal(a)
-			parts[i] = string(bs)
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(a)
+			parts[i] = strings.TrimSpace(buf.String())
 		}
 	}
 	return "[" + strings.Join(parts, " ") + "]"
@@ -73,10 +77,10 @@ func TestToSQL(t *testing.T) {
 		{`{"s":"a"}`, `(c_s IS NOT NULL AND c_s = ?) ["a"]`, `(c_s IS NOT NULL AND c_s = $1) ["a"]`},
 		{`{"s":1}`, `1=0 []`, `1=0 []`},
 		{`{"s":{"$gt":"a"}}`, `(c_s IS NOT NULL AND c_s COLLATE BINARY > ?) ["a"]`, `(c_s IS NOT NULL AND c_s COLLATE "C" > $1) ["a"]`},
-		{`{"s":{"$regex":"^a","$options":"i"}}`, `(c_s IS NOT NULL AND regexp(?, c_s)) ["(?i)^a"]`, `(c_s IS NOT NULL AND c_s ~* $1) ["(?p)^a"]`},
-		{`{"s":{"$regex":"^a","$options":"m"}}`, `(c_s IS NOT NULL AND regexp(?, c_s)) ["(?m)^a"]`, `(c_s IS NOT NULL AND c_s ~ $1) ["(?n)^a"]`},
-		{`{"s":{"$regex":"a.b","$options":"s"}}`, `(c_s IS NOT NULL AND regexp(?, c_s)) ["(?s)a.b"]`, `(c_s IS NOT NULL AND c_s ~ $1) ["a.b"]`},
-		{`{"s":{"$regex":"a.b","$options":"sm"}}`, `(c_s IS NOT NULL AND regexp(?, c_s)) ["(?ms)a.b"]`, `(c_s IS NOT NULL AND c_s ~ $1) ["(?w)a.b"]`},
+		{`{"s":{"$regex":"^a","$options":"i"}}`, `(c_s IS NOT NULL AND regexp(?, c_s)) ["(?i)^a"]`, `(c_s IS NOT NULL AND c_s ~ $1) ["^[Aa]"]`},
+		{`{"s":{"$regex":"^a","$options":"m"}}`, `(c_s IS NOT NULL AND regexp(?, c_s)) ["(?m)^a"]`, `(c_s IS NOT NULL AND c_s ~ $1) ["(?:^|(?<=\\n))a"]`},
+		{`{"s":{"$regex":"a.b","$options":"s"}}`, `(c_s IS NOT NULL AND regexp(?, c_s)) ["(?s)a.b"]`, `(c_s IS NOT NULL AND c_s ~ $1) ["a[\\u0000-\\U0010FFFF]b"]`},
+		{`{"s":{"$regex":"a.b","$options":"sm"}}`, `(c_s IS NOT NULL AND regexp(?, c_s)) ["(?ms)a.b"]`, `(c_s IS NOT NULL AND c_s ~ $1) ["a[\\u0000-\\U0010FFFF]b"]`},
 		{`{"n":{"$regex":"1"}}`, `1=0 []`, `1=0 []`},
 		{`{"b":true}`, `(c_b IS NOT NULL AND c_b = ?) [true]`, `(c_b IS NOT NULL AND c_b = $1) [true]`},
 		{`{"b":{"$gt":false}}`, `(c_b IS NOT NULL AND c_b = ?) [true]`, `(c_b IS NOT NULL AND c_b = $1) [true]`},
@@ -105,6 +109,11 @@ func TestToSQL(t *testing.T) {
 			`(c_n = $1 AND (c_i IS NOT NULL AND c_i = $2)) [1 2]`},
 		{`{"$or":[{"$and":[{"n":1},{"x":1}]},{"n":3}]}`, `c_n = ? [3]`, `c_n = $1 [3]`},
 		{`{"$nor":[{"x":null}]}`, `1=0 []`, `1=0 []`},
+		// PostgreSQL text cannot hold NUL
+		{`{"s":"a\u0000b"}`, `(c_s IS NOT NULL AND c_s = ?) ["a\u0000b"]`, `1=0 []`},
+		{`{"s":{"$in":["a\u0000b","c"]}}`, `(c_s IS NOT NULL AND c_s IN (?, ?)) ["a\u0000b" "c"]`, `(c_s IS NOT NULL AND c_s = $1) ["c"]`},
+		{`{"s":{"$lt":"a\u0000b"}}`, `(c_s IS NOT NULL AND c_s COLLATE BINARY < ?) ["a\u0000b"]`, `(c_s IS NOT NULL AND c_s COLLATE "C" <= $1) ["a"]`},
+		{`{"s":{"$gte":"a\u0000b"}}`, `(c_s IS NOT NULL AND c_s COLLATE BINARY >= ?) ["a\u0000b"]`, `(c_s IS NOT NULL AND c_s COLLATE "C" > $1) ["a"]`},
 	}
 	for _, c := range cases {
 		e, perr := ParseMongo(decodeJSON(t, c.cond), Limits{})
