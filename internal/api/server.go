@@ -102,7 +102,20 @@ func (s *Server) Handler(esb http.Handler) http.Handler {
 		mux.Handle("/api/c/compapi/", esb)
 	}
 	mux.HandleFunc("/", s.serveAPI)
-	return mux
+	return withRequestID(mux)
+}
+
+// withRequestID gives every reply, the open endpoints' and the doors' own
+// refusals included, its X-Request-Id (cmdb-decisions.md, request ids). The
+// id is written back into the request so that the doors' RequestID calls
+// see the same value.
+func withRequestID(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rid := RequestID(r)
+		r.Header.Set("X-Request-Id", rid)
+		w.Header().Set("X-Request-Id", rid)
+		h.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

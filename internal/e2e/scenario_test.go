@@ -22,7 +22,9 @@ type scenario struct {
 	setup func(e *env)
 	// body is the ESB-form body: path variables inside it.
 	body string
-	code int
+	// bodyFn, when set, makes the body after setup (ids known only then).
+	bodyFn func(e *env) string
+	code   int
 	// msg is the exact English message (asserted through the ESB, whose
 	// default language is en, and through the other doors with an en
 	// header).
@@ -81,7 +83,11 @@ func runScenario(t *testing.T, sc scenario, d door) {
 			hdr = langHeader("en")
 		}
 	}
-	r := e.call(d, sc.op, sc.body, hdr)
+	body := sc.body
+	if sc.bodyFn != nil {
+		body = sc.bodyFn(e)
+	}
+	r := e.call(d, sc.op, body, hdr)
 	checkEnvelope(t, d, r)
 	if got := r.code(); got != sc.code {
 		t.Fatalf("code: got %d, want %d (%s)", got, sc.code, r)

@@ -101,10 +101,13 @@ func (s *Service) SearchAttributes(ctx context.Context, c Caller, b Body) ([]cmd
 	return applyPage(out, page), nil
 }
 
+// findGroup returns the group an attribute is in: same model, group id and
+// supplier, and the attribute's own business (a per-business group is never
+// another business's).
 func findGroup(groups []cmdb.AttributeGroup, a cmdb.Attribute) *cmdb.AttributeGroup {
 	for i := range groups {
 		g := &groups[i]
-		if g.ObjID == a.ObjID && g.GroupID == a.Group && g.Supplier == a.Supplier {
+		if g.ObjID == a.ObjID && g.GroupID == a.Group && g.Supplier == a.Supplier && (g.BizID == 0 || g.BizID == a.BizID) {
 			return g
 		}
 	}
@@ -246,7 +249,11 @@ func (s *Service) CreateAttribute(ctx context.Context, c Caller, b Body, bizID i
 			return err
 		}
 		stored := *a
-		if g := findGroup(append(groups, cmdb.AttributeGroup{}), stored); g != nil {
+		// Re-read: resolveGroup may have just created the business's group.
+		if groups, err = tx.Groups(a.ObjID); err != nil {
+			return err
+		}
+		if g := findGroup(groups, stored); g != nil {
 			stored.GroupName = cmdb.GroupReadName(c.Lang, stored.ObjID, g.GroupID, g.GroupName)
 		}
 		out = &stored
@@ -259,10 +266,13 @@ func (s *Service) CreateAttribute(ctx context.Context, c Caller, b Body, bizID i
 }
 
 // resolveGroup replaces a group the model does not have by the default one;
-// per-business attributes use "bizdefault", created when missing.
+// per-business attributes use "bizdefault", created when missing. A
+// per-business attribute only finds its business's own groups (bk-cmdb adds
+// bk_biz_id to the group lookup), so the global "default" group does not
+// count for it.
 func (s *Service) resolveGroup(tx cmdb.Tx, c Caller, a *cmdb.Attribute, groups []cmdb.AttributeGroup) error {
 	for _, g := range groups {
-		if g.GroupID == a.Group && visible(g.Supplier, c.Supplier) {
+		if g.GroupID == a.Group && g.BizID == a.BizID && visible(g.Supplier, c.Supplier) {
 			return nil
 		}
 	}

@@ -49,10 +49,18 @@ func (s *Service) EnsurePresets(ctx context.Context) (applied bool, err error) {
 		if _, done, err := tx.Meta(presetsKey); err != nil || done {
 			return err
 		}
+		if err := s.writePresets(tx, cmdb.Presets()); err != nil {
+			return err
+		}
+		// Recorded in the same transaction: a restart must find it, or
+		// it would write the presets again (and fail on their keys).
+		if err := tx.SetMeta(presetsKey, s.Now().UTC().Format(time.RFC3339)); err != nil {
+			return err
+		}
 		applied = true
-		return s.writePresets(tx, cmdb.Presets())
+		return nil
 	})
-	return applied, err
+	return applied && err == nil, err
 }
 
 func (s *Service) writePresets(tx cmdb.Tx, p *cmdb.PresetData) error {

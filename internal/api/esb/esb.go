@@ -142,18 +142,35 @@ func bodyString(body map[string]any, keys ...string) string {
 }
 
 // authenticate runs the ESB's app and user checks in its order (§5.2) and
-// returns the user, or the failure message.
+// returns the user, or the failure message. As BlueKing's ESB
+// (AppAuthValidator, verified_type signature_or_app_secret) does, a
+// signature is looked for in the query string only, and wins over a secret.
 func (h *Handler) authenticate(r *http.Request, body map[string]any, raw []byte) (string, string) {
 	code := bodyString(body, "bk_app_code", "app_code")
 	secret := bodyString(body, "bk_app_secret", "app_secret")
 	q := r.URL.Query()
 	signature := q.Get("bk_signature")
 	if signature == "" {
-		signature = bodyString(body, "bk_signature", "signature")
+		signature = q.Get("signature")
 	}
-	if signature == "" && secret == "" {
-		return "", "Signature [bk_signature] and APP Secret [bk_app_secret] cannot be empty at the same time"
+	var msg string
+	switch {
+	case signature != "":
+		msg = h.checkSignature(r, code, signature, raw)
+	case secret != "":
+		msg = h.checkSecret(code, secret)
+	default:
+		msg = "Signature [bk_signature] and APP Secret [bk_app_secret] cannot be empty at the same time"
 	}
+	if msg != "" {
+		return "", msg
+	}
+	return h.authenticateUser(r, body)
+}
+
+// checkApp is the app-code part shared by both app checks: the registered
+// secret, or the failure message.
+func (h *Handler) checkApp(code string) (string, string) {
 	if code == "" {
 		return "", "APP Code [bk_app_code] cannot be empty"
 	}
@@ -161,13 +178,62 @@ func (h *Handler) authenticate(r *http.Request, body map[string]any, raw []byte)
 	if !known {
 		return "", fmt.Sprintf("Invalid APP Code [bk_app_code=%s], please confirm if the APP Code has been registered", code)
 	}
-	if secret != "" {
-		if !api.SecretEqual(secret, want) {
-			return "", fmt.Sprintf("APP Secret verification failed, pelase confirm if the APP Secret and APP Code [bk_app_code=%s] match", code)
-		}
-	} else if !h.signatureValid(r, want, signature, raw) {
-		return "", fmt.Sprintf("APP Secret verification failed, pelase confirm if the APP Secret and APP Code [bk_app_code=%s] match", code)
+	return want, ""
+}
+
+// checkSecret is the ESB's AppSecretValidator. (Its "APP Secret
+// [bk_app_secret] cannot be empty" cannot happen: an empty secret never gets
+// here.)
+func (h *Handler) checkSecret(code, secret string) string {
+	want, msg := h.checkApp(code)
+	if msg != "" {
+		return msg
 	}
+	if !api.SecretEqual(secret, want) {
+		return fmt.Sprintf("APP Secret verification failed, pelase confirm if the APP Secret and APP Code [bk_app_code=%s] match", code)
+	}
+	return ""
+}
+
+// checkSignature is the ESB's SignatureValidator, with its messages:
+// bk_nonce a positive integer, bk_timestamp not older than 300 s, then the
+// HMAC over method, path, the query parameters and data=<body>.
+func (h *Handler) checkSignature(r *http.Request, code, signature string, raw []byte) string {
+	want, msg := h.checkApp(code)
+	if msg != "" {
+		return msg
+	}
+	q := r.URL.Query()
+	nonce := q.Get("bk_nonce")
+	if nonce == "" {
+		return "Parameter bk_nonce does not exist"
+	}
+	if n, err := strconv.ParseInt(nonce, 10, 64); err != nil {
+		return "Parameter bk_nonce is illegal"
+	} else if n <= 0 {
+		return "Parameter bk_nonce is illegal, it must be a positive integer"
+	}
+	tsText := q.Get("bk_timestamp")
+	if tsText == "" {
+		return "Parameter bk_timestamp does not exist"
+	}
+	ts, err := strconv.ParseInt(tsText, 10, 64)
+	if err != nil {
+		return "Parameter bk_timestamp is illegal, due to non-time format"
+	}
+	if ts < h.now().Unix()-300 {
+		return "Parameter bk_timestamp is illegal, because it has expired"
+	}
+	if !hmac.Equal([]byte(signature), []byte(Sign(want, r.Method, r.URL.Path, q, raw))) {
+		return "Signature [bk_signature] verification failed, please provide valid parameters and signature"
+	}
+	return ""
+}
+
+// authenticateUser is the ESB's UserAuthValidator: a bk_token is verified
+// against BlueKing login (refused when no login URL is configured); else
+// bk_username (every registered app may name its user); else refused.
+func (h *Handler) authenticateUser(r *http.Request, body map[string]any) (string, string) {
 	if token := bodyString(body, "bk_token"); token != "" {
 		if v := h.srv.Login(); v != nil {
 			if user, err := v.Verify(r.Context(), token); err == nil {
@@ -180,24 +246,6 @@ func (h *Handler) authenticate(r *http.Request, body map[string]any, raw []byte)
 		return user, ""
 	}
 	return "", "User authentication failed, please provide a valid user identity, such as bk_token, bk_username"
-}
-
-// signatureValid checks bk_signature: base64(HMAC-SHA1(secret, METHOD + path
-// + "?" + the sorted query parameters but bk_signature, with data=<body> for
-// a POST, joined k=v by &)), with bk_timestamp within 300 s of now.
-func (h *Handler) signatureValid(r *http.Request, secret, signature string, raw []byte) bool {
-	q := r.URL.Query()
-	ts, err := strconv.ParseInt(q.Get("bk_timestamp"), 10, 64)
-	if err != nil {
-		return false
-	}
-	if d := h.now().Unix() - ts; d > 300 || d < -300 {
-		return false
-	}
-	if q.Get("bk_nonce") == "" {
-		return false
-	}
-	return hmac.Equal([]byte(signature), []byte(Sign(secret, r.Method, r.URL.Path, q, raw)))
 }
 
 // Sign computes an ESB request signature (exported for clients and tests).
