@@ -192,33 +192,6 @@ func (t *tx) DeleteObjAsst(supplier string, id int64) error {
 	return t.deleteDoc("obj_assts", supplier, id)
 }
 
-func (t *tx) CountInstances(supplier, objID string) (int64, error) {
-	var n int64
-	var err error
-	if supplier == "" {
-		err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM instances WHERE obj_id = ?`, objID).Scan(&n)
-	} else {
-		err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM instances WHERE supplier = ? AND obj_id = ?`, supplier, objID).Scan(&n)
-	}
-	return n, err
-}
-
-func (t *tx) InsertInstance(supplier, objID string, id int64, data cmdb.Instance) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(`INSERT INTO instances (supplier, obj_id, inst_id, data) VALUES (?, ?, ?, ?)`, supplier, objID, id, string(b))
-	return err
-}
-
-
-func (t *tx) UnsetInstanceField(supplier, objID, field string) error {
-	_, err := t.exec(`UPDATE instances SET data = json_remove(data, ?) WHERE supplier = ? AND obj_id = ?`,
-		jsonPath(field), supplier, objID)
-	return err
-}
-
 // jsonPath quotes a key as one JSON path step.
 func jsonPath(field string) string {
 	b, _ := json.Marshal(field)
@@ -243,32 +216,6 @@ func int64Args(ids []int64) []any {
 		out[i] = v
 	}
 	return out
-}
-
-func (t *tx) ExistingInstances(scope cmdb.Scope, objID string, ids []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	for _, chunk := range chunks(ids, 500) {
-		where, args := scopeSQL("supplier", scope)
-		args = append(append(args, objID), int64Args(chunk)...)
-		rows, err := t.tx.QueryContext(t.ctx, `SELECT inst_id FROM instances WHERE `+where+
-			` AND obj_id = ? AND inst_id IN (`+placeholders(len(chunk))+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // chunks splits ids into slices of at most n (SQLite caps bound variables).
