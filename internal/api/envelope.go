@@ -115,19 +115,22 @@ func WriteReply(w http.ResponseWriter, r Reply) error {
 			if !lw.started {
 				return &notStartedError{err}
 			}
-			return err
+			return &brokenError{err}
 		}
 		if !lw.started {
 			if _, err := lw.Write(nil); err != nil {
-				return err
+				return &brokenError{err}
 			}
 		}
-		_, err := w.Write([]byte(`}`))
-		return err
+		if _, err := w.Write([]byte(`}`)); err != nil {
+			return &brokenError{err}
+		}
+		return nil
 	}
 	data, err := Encode(r.Data)
 	if err != nil {
-		return err
+		// Nothing is written yet: the caller can still answer an error.
+		return &notStartedError{err}
 	}
 	head.Write(data)
 	head.WriteString(`}`)
@@ -198,8 +201,15 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// notStartedError is a streaming failure before anything was sent.
+// notStartedError is a failure before anything was sent.
 type notStartedError struct{ err error }
 
 func (e *notStartedError) Error() string { return e.err.Error() }
 func (e *notStartedError) Unwrap() error { return e.err }
+
+// brokenError is a streaming failure after the status and part of the body
+// were sent: the answer can only be cut short.
+type brokenError struct{ err error }
+
+func (e *brokenError) Error() string { return e.err.Error() }
+func (e *brokenError) Unwrap() error { return e.err }

@@ -172,8 +172,10 @@ func (s *Server) ReplyFor(ctx context.Context, door Door, lang cmdb.Lang, op str
 }
 
 // Respond writes the reply of a handler outcome in the door's envelope and
-// returns its code. A streamed answer that fails before its first byte is
-// answered as an error; one that fails later is cut short (logged).
+// returns its code. An answer that fails before its first byte is answered
+// as an error; a streamed one that fails later is logged and its connection
+// aborted (Respond panics with http.ErrAbortHandler, which net/http handles
+// silently; the caller's metrics are skipped for that request).
 func (s *Server) Respond(ctx context.Context, w http.ResponseWriter, door Door, lang cmdb.Lang, op string, data any, err error, esbRID string) int {
 	reply := s.ReplyFor(ctx, door, lang, op, data, err)
 	reply.ESBRequestID = esbRID
@@ -186,6 +188,13 @@ func (s *Server) Respond(ctx context.Context, w http.ResponseWriter, door Door, 
 	}
 	if werr != nil {
 		s.log.WarnContext(ctx, "writing reply", "op", op, "err", werr)
+		var broken *brokenError
+		if errors.As(werr, &broken) {
+			// The status and part of a streamed answer are out: abort the
+			// connection (no final chunk), so that the client sees a failed
+			// transfer instead of a short body that ends like a whole one.
+			panic(http.ErrAbortHandler)
+		}
 	}
 	return reply.Code
 }

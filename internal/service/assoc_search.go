@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"strconv"
+	"time"
+	"unicode/utf8"
 
 	"github.com/opscmdb/cmdb/internal/cmdb"
 	"github.com/opscmdb/cmdb/internal/cond"
@@ -23,11 +25,20 @@ type InstAsstStream struct {
 // streamFlushBytes is how much encoded JSON is buffered before a write.
 const streamFlushBytes = 32 << 10
 
+// StreamTimeout bounds the read transaction of a streamed answer. The store
+// bounds every transaction without a deadline of its own by its short query
+// timeout (a minute on SQLite); a streamed answer's transaction lasts as long
+// as the client takes to read it (a million rows are ~190 MB), so it gets a
+// deadline of its own. A client that goes away cancels it at once.
+const StreamTimeout = 30 * time.Minute
+
 // Stream writes the JSON array of rows to w.
 func (st *InstAsstStream) Stream(w io.Writer) error {
 	buf := make([]byte, 0, streamFlushBytes+1024)
 	n := 0
-	err := st.s.view(st.ctx, func(tx cmdb.Tx) error {
+	ctx, cancel := context.WithTimeout(st.ctx, StreamTimeout)
+	defer cancel()
+	err := st.s.view(ctx, func(tx cmdb.Tx) error {
 		return tx.EachInstAsst(st.query, func(a *cmdb.InstAssociation) error {
 			if n == 0 {
 				buf = append(buf, '[')
@@ -94,28 +105,62 @@ func AppendInstAsst(b []byte, a *cmdb.InstAssociation) []byte {
 	return append(b, '}')
 }
 
-// appendJSONString appends s as a JSON string (no HTML escaping, as the
-// envelope encoder).
+// appendJSONString appends s as a JSON string exactly as encoding/json
+// writes it without HTML escaping (api.Encode), so that a streamed row is
+// byte for byte the row every other endpoint answers: \b \f \n \r \t as
+// short escapes, other control characters as \u00XX, U+2028 and U+2029
+// escaped, and each byte of invalid UTF-8 as \ufffd (the output is always
+// valid JSON).
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
+	start := 0
+	for i := 0; i < len(s); {
 		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		default:
-			b = append(b, c)
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
 

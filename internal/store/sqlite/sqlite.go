@@ -5,6 +5,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"database/sql"
 	"embed"
 	"errors"
@@ -14,11 +15,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/opscmdb/cmdb/internal/cmdb"
+	"github.com/opscmdb/cmdb/internal/cond"
+	"github.com/opscmdb/cmdb/internal/store/sqlstore"
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -148,6 +150,44 @@ func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, QueryTimeout)
 }
 
+// Dialect is SQLite's flavour of the shared statements.
+var Dialect = &sqlstore.Dialect{
+	Name: "sqlite",
+	Cond: cond.SQLite,
+	IsUniqueViolation: func(err error) bool {
+		var se *sqlite.Error
+		if errors.As(err, &se) {
+			switch se.Code() {
+			case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+				return true
+			}
+		}
+		return false
+	},
+	UnsetField: func(field string) (string, any) {
+		b, _ := json.Marshal(field)
+		return `json_remove(data, ?)`, "$." + string(b)
+	},
+}
+
+// mapErr turns a unique-constraint failure into cmdb.ErrConflict.
+func mapErr(err error) error {
+	if err != nil && Dialect.IsUniqueViolation(err) {
+		return fmt.Errorf("%w: %v", cmdb.ErrConflict, err)
+	}
+	return err
+}
+
+// instAsstSelect and touchingQuery are the shared statements in SQLite's
+// form, for the plan tests.
+func instAsstSelect(q cmdb.InstAsstQuery) (string, []any, error) {
+	return sqlstore.InstAsstSelect(Dialect, q)
+}
+
+func touchingQuery(scope cmdb.Scope, objID, side string, ids []int64) (string, []any) {
+	return sqlstore.TouchingQuery(scope, objID, side, ids)
+}
+
 // View runs fn on a reader connection inside one read transaction.
 func (db *DB) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 	ctx, cancel := withTimeout(ctx)
@@ -157,8 +197,7 @@ func (db *DB) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 		return err
 	}
 	defer sqlTx.Rollback()
-	t := &tx{ctx: ctx, tx: sqlTx, db: db, readOnly: true}
-	return fn(t)
+	return fn(sqlstore.NewTx(ctx, sqlTx, Dialect, nil, true))
 }
 
 // Update runs fn on the writer connection (BEGIN IMMEDIATE), committing when
@@ -170,14 +209,14 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 	if err != nil {
 		return err
 	}
-	t := &tx{ctx: ctx, tx: sqlTx, db: db}
-	if err := fn(t); err != nil {
+	ids := &txIDs{db: db}
+	if err := fn(sqlstore.NewTx(ctx, sqlTx, Dialect, ids, false)); err != nil {
 		sqlTx.Rollback()
-		db.dropRefills(t.refilled)
+		db.dropRefills(ids.refilled)
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		db.dropRefills(t.refilled)
+		db.dropRefills(ids.refilled)
 		return err
 	}
 	return nil
@@ -196,79 +235,41 @@ func (db *DB) dropRefills(seqs []string) {
 	}
 }
 
-type tx struct {
-	ctx      context.Context
-	tx       *sql.Tx
+// txIDs hands out ids to one write transaction from the store's blocks. A
+// block is taken inside that transaction (SQLite has one writer, so there is
+// no contention); the blocks it took are dropped if it does not commit.
+type txIDs struct {
 	db       *DB
-	readOnly bool
 	refilled []string
 }
 
-func (t *tx) exec(query string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(t.ctx, query, args...)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	return res, nil
-}
-
-// mapErr turns a unique-constraint failure into cmdb.ErrConflict.
-func mapErr(err error) error {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %v", cmdb.ErrConflict, err)
-		}
-	}
-	return err
-}
-
-// NextID hands out ids from a block taken from the counters table. The block
-// is taken inside the caller's transaction (SQLite has one writer); a
-// rollback discards it.
-func (t *tx) NextID(seq string) (int64, error) {
-	if t.readOnly {
-		return 0, errors.New("sqlite: NextID in a read transaction")
-	}
-	t.db.mu.Lock()
-	r := t.db.ids[seq]
+func (t *txIDs) NextID(ctx context.Context, tx *sql.Tx, seq string) (int64, error) {
+	db := t.db
+	db.mu.Lock()
+	r := db.ids[seq]
 	if r != nil && r.next < r.end {
 		id := r.next
 		r.next++
-		t.db.mu.Unlock()
+		db.mu.Unlock()
 		return id, nil
 	}
-	t.db.mu.Unlock()
+	db.mu.Unlock()
 	var end int64
-	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO counters (name, next) VALUES (?, ?)
+	err := tx.QueryRowContext(ctx, `INSERT INTO counters (name, next) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET next = next + ? RETURNING next`, seq, 1+idBlock, idBlock).Scan(&end)
 	if err != nil {
 		return 0, err
 	}
 	start := end - idBlock
-	t.db.mu.Lock()
-	t.db.ids[seq] = &idRange{next: start + 1, end: end}
-	t.db.mu.Unlock()
+	db.mu.Lock()
+	db.ids[seq] = &idRange{next: start + 1, end: end}
+	db.mu.Unlock()
 	t.refilled = append(t.refilled, seq)
 	return start, nil
 }
 
-func (t *tx) Meta(key string) (string, bool, error) {
-	var v string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
-	}
-	return v, err == nil, err
-}
+// touchingSides and instanceWhere: the shared statement parts, for the plan
+// tests.
+var touchingSides = sqlstore.TouchingSides
 
-func (t *tx) SetMeta(key, value string) error {
-	_, err := t.exec(`INSERT INTO meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
+func instanceWhere(q *cmdb.InstanceQuery) (string, []any, error) { return sqlstore.InstanceWhere(q) }

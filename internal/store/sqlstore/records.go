@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"encoding/json"
@@ -11,8 +11,8 @@ import (
 // Model-layer records are stored whole as JSON in doc, beside the key
 // columns SQL needs. These helpers keep the per-record methods one line each.
 
-func listDocs[T any](t *tx, query string, args ...any) ([]T, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+func listDocs[T any](t *Tx, query string, args ...any) ([]T, error) {
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func unmarshalDoc(doc []byte, v any) error {
 }
 
 // insertDoc inserts a record: cols/vals are the key columns, doc the record.
-func (t *tx) insertDoc(table string, cols []string, vals []any, doc any) error {
+func (t *Tx) insertDoc(table string, cols []string, vals []any, doc any) error {
 	b, err := json.Marshal(doc)
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func (t *tx) insertDoc(table string, cols []string, vals []any, doc any) error {
 }
 
 // updateDoc rewrites the record with primary key (supplier, id).
-func (t *tx) updateDoc(table string, supplier string, id int64, cols []string, vals []any, doc any) error {
+func (t *Tx) updateDoc(table string, supplier string, id int64, cols []string, vals []any, doc any) error {
 	b, err := json.Marshal(doc)
 	if err != nil {
 		return err
@@ -66,136 +66,130 @@ func (t *tx) updateDoc(table string, supplier string, id int64, cols []string, v
 	return err
 }
 
-func (t *tx) deleteDoc(table, supplier string, id int64) error {
+func (t *Tx) deleteDoc(table, supplier string, id int64) error {
 	_, err := t.exec(`DELETE FROM `+table+` WHERE supplier = ? AND id = ?`, supplier, id)
 	return err
 }
 
-func (t *tx) Classifications() ([]cmdb.Classification, error) {
+func (t *Tx) Classifications() ([]cmdb.Classification, error) {
 	return listDocs[cmdb.Classification](t, `SELECT doc FROM classifications ORDER BY id`)
 }
 
-func (t *tx) InsertClassification(c *cmdb.Classification) error {
+func (t *Tx) InsertClassification(c *cmdb.Classification) error {
 	return t.insertDoc("classifications", []string{"supplier", "id", "cls_id", "name"},
 		[]any{c.Supplier, c.ID, c.ClsID, c.Name}, c)
 }
 
-func (t *tx) UpdateClassification(c *cmdb.Classification) error {
+func (t *Tx) UpdateClassification(c *cmdb.Classification) error {
 	return t.updateDoc("classifications", c.Supplier, c.ID, []string{"cls_id", "name"}, []any{c.ClsID, c.Name}, c)
 }
 
-func (t *tx) DeleteClassification(supplier string, id int64) error {
+func (t *Tx) DeleteClassification(supplier string, id int64) error {
 	return t.deleteDoc("classifications", supplier, id)
 }
 
-func (t *tx) Objects() ([]cmdb.Object, error) {
+func (t *Tx) Objects() ([]cmdb.Object, error) {
 	return listDocs[cmdb.Object](t, `SELECT doc FROM objects ORDER BY id`)
 }
 
-func (t *tx) InsertObject(o *cmdb.Object) error {
+func (t *Tx) InsertObject(o *cmdb.Object) error {
 	return t.insertDoc("objects", []string{"supplier", "id", "obj_id"}, []any{o.Supplier, o.ID, o.ObjID}, o)
 }
 
-func (t *tx) UpdateObject(o *cmdb.Object) error {
+func (t *Tx) UpdateObject(o *cmdb.Object) error {
 	return t.updateDoc("objects", o.Supplier, o.ID, []string{"obj_id"}, []any{o.ObjID}, o)
 }
 
-func (t *tx) DeleteObject(supplier string, id int64) error {
+func (t *Tx) DeleteObject(supplier string, id int64) error {
 	return t.deleteDoc("objects", supplier, id)
 }
 
-func (t *tx) Attributes(objID string) ([]cmdb.Attribute, error) {
+func (t *Tx) Attributes(objID string) ([]cmdb.Attribute, error) {
 	if objID == "" {
 		return listDocs[cmdb.Attribute](t, `SELECT doc FROM attributes ORDER BY id`)
 	}
 	return listDocs[cmdb.Attribute](t, `SELECT doc FROM attributes WHERE obj_id = ? ORDER BY id`, objID)
 }
 
-func (t *tx) InsertAttribute(a *cmdb.Attribute) error {
+func (t *Tx) InsertAttribute(a *cmdb.Attribute) error {
 	return t.insertDoc("attributes", []string{"supplier", "id", "obj_id", "property_id", "biz_id"},
 		[]any{a.Supplier, a.ID, a.ObjID, a.PropertyID, a.BizID}, a)
 }
 
-func (t *tx) UpdateAttribute(a *cmdb.Attribute) error {
+func (t *Tx) UpdateAttribute(a *cmdb.Attribute) error {
 	return t.updateDoc("attributes", a.Supplier, a.ID, []string{"obj_id", "property_id", "biz_id"},
 		[]any{a.ObjID, a.PropertyID, a.BizID}, a)
 }
 
-func (t *tx) DeleteAttribute(supplier string, id int64) error {
+func (t *Tx) DeleteAttribute(supplier string, id int64) error {
 	return t.deleteDoc("attributes", supplier, id)
 }
 
-func (t *tx) Groups(objID string) ([]cmdb.AttributeGroup, error) {
+func (t *Tx) Groups(objID string) ([]cmdb.AttributeGroup, error) {
 	if objID == "" {
 		return listDocs[cmdb.AttributeGroup](t, `SELECT doc FROM attribute_groups ORDER BY id`)
 	}
 	return listDocs[cmdb.AttributeGroup](t, `SELECT doc FROM attribute_groups WHERE obj_id = ? ORDER BY id`, objID)
 }
 
-func (t *tx) InsertGroup(g *cmdb.AttributeGroup) error {
+func (t *Tx) InsertGroup(g *cmdb.AttributeGroup) error {
 	return t.insertDoc("attribute_groups", []string{"supplier", "id", "obj_id", "group_id", "biz_id"},
 		[]any{g.Supplier, g.ID, g.ObjID, g.GroupID, g.BizID}, g)
 }
 
-func (t *tx) DeleteGroups(supplier, objID string) error {
+func (t *Tx) DeleteGroups(supplier, objID string) error {
 	_, err := t.exec(`DELETE FROM attribute_groups WHERE supplier = ? AND obj_id = ?`, supplier, objID)
 	return err
 }
 
-func (t *tx) UniqueRules(objID string) ([]cmdb.UniqueRule, error) {
+func (t *Tx) UniqueRules(objID string) ([]cmdb.UniqueRule, error) {
 	if objID == "" {
 		return listDocs[cmdb.UniqueRule](t, `SELECT doc FROM unique_rules ORDER BY id`)
 	}
 	return listDocs[cmdb.UniqueRule](t, `SELECT doc FROM unique_rules WHERE obj_id = ? ORDER BY id`, objID)
 }
 
-func (t *tx) InsertUniqueRule(r *cmdb.UniqueRule) error {
+func (t *Tx) InsertUniqueRule(r *cmdb.UniqueRule) error {
 	return t.insertDoc("unique_rules", []string{"supplier", "id", "obj_id"}, []any{r.Supplier, r.ID, r.ObjID}, r)
 }
 
-func (t *tx) DeleteUniqueRules(supplier, objID string) error {
+func (t *Tx) DeleteUniqueRules(supplier, objID string) error {
 	_, err := t.exec(`DELETE FROM unique_rules WHERE supplier = ? AND obj_id = ?`, supplier, objID)
 	return err
 }
 
-func (t *tx) Kinds() ([]cmdb.AssociationKind, error) {
+func (t *Tx) Kinds() ([]cmdb.AssociationKind, error) {
 	return listDocs[cmdb.AssociationKind](t, `SELECT doc FROM asst_kinds ORDER BY id`)
 }
 
-func (t *tx) InsertKind(k *cmdb.AssociationKind) error {
+func (t *Tx) InsertKind(k *cmdb.AssociationKind) error {
 	return t.insertDoc("asst_kinds", []string{"supplier", "id", "asst_id"}, []any{k.Supplier, k.ID, k.AsstID}, k)
 }
 
-func (t *tx) UpdateKind(k *cmdb.AssociationKind) error {
+func (t *Tx) UpdateKind(k *cmdb.AssociationKind) error {
 	return t.updateDoc("asst_kinds", k.Supplier, k.ID, []string{"asst_id"}, []any{k.AsstID}, k)
 }
 
-func (t *tx) DeleteKind(supplier string, id int64) error {
+func (t *Tx) DeleteKind(supplier string, id int64) error {
 	return t.deleteDoc("asst_kinds", supplier, id)
 }
 
-func (t *tx) ObjAssts() ([]cmdb.ObjectAssociation, error) {
+func (t *Tx) ObjAssts() ([]cmdb.ObjectAssociation, error) {
 	return listDocs[cmdb.ObjectAssociation](t, `SELECT doc FROM obj_assts ORDER BY id`)
 }
 
-func (t *tx) InsertObjAsst(a *cmdb.ObjectAssociation) error {
+func (t *Tx) InsertObjAsst(a *cmdb.ObjectAssociation) error {
 	return t.insertDoc("obj_assts", []string{"supplier", "id", "obj_asst_id", "obj_id", "asst_obj_id"},
 		[]any{a.Supplier, a.ID, a.ObjAsstID, a.ObjID, a.AsstObjID}, a)
 }
 
-func (t *tx) UpdateObjAsst(a *cmdb.ObjectAssociation) error {
+func (t *Tx) UpdateObjAsst(a *cmdb.ObjectAssociation) error {
 	return t.updateDoc("obj_assts", a.Supplier, a.ID, []string{"obj_asst_id", "obj_id", "asst_obj_id"},
 		[]any{a.ObjAsstID, a.ObjID, a.AsstObjID}, a)
 }
 
-func (t *tx) DeleteObjAsst(supplier string, id int64) error {
+func (t *Tx) DeleteObjAsst(supplier string, id int64) error {
 	return t.deleteDoc("obj_assts", supplier, id)
-}
-
-// jsonPath quotes a key as one JSON path step.
-func jsonPath(field string) string {
-	b, _ := json.Marshal(field)
-	return "$." + string(b)
 }
 
 // scopeSQL is the supplier filter of a scope on column col, with its args.

@@ -1,9 +1,11 @@
-package sqlite
+package sqlstore
 
 import (
+	"cmp"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/opscmdb/cmdb/internal/cmdb"
@@ -18,8 +20,8 @@ func scanInstAsst(rows *sql.Rows) (cmdb.InstAssociation, error) {
 	return a, err
 }
 
-func (t *tx) queryInstAssts(query string, args ...any) ([]cmdb.InstAssociation, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+func (t *Tx) queryInstAssts(query string, args ...any) ([]cmdb.InstAssociation, error) {
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -35,15 +37,28 @@ func (t *tx) queryInstAssts(query string, args ...any) ([]cmdb.InstAssociation, 
 	return out, rows.Err()
 }
 
-func (t *tx) InstAsstsTouching(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.InstAssociation, error) {
+// TouchingSides are the two ends InstAsstsTouching looks instances up at,
+// served by inst_assts_src and inst_assts_dst.
+var TouchingSides = [2]string{"obj_id = ? AND inst_id", "asst_obj_id = ? AND asst_inst_id"}
+
+// TouchingQuery selects the rows where one of ids of objID is at side. It
+// has no ORDER BY: with one, SQLite (no statistics) would rather walk the
+// primary key in id order, reading every row of the supplier, than look the
+// ids up in the end's index and sort.
+func TouchingQuery(scope cmdb.Scope, objID, side string, ids []int64) (string, []any) {
+	where, args := scopeSQL("supplier", scope)
+	args = append(append(args, objID), int64Args(ids)...)
+	return `SELECT ` + instAsstCols + ` FROM inst_assts WHERE ` + where +
+		` AND ` + side + ` IN (` + placeholders(len(ids)) + `)`, args
+}
+
+func (t *Tx) InstAsstsTouching(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.InstAssociation, error) {
 	var out []cmdb.InstAssociation
 	seen := map[int64]bool{}
 	for _, chunk := range chunks(ids, 400) {
-		for _, side := range []string{"obj_id = ? AND inst_id", "asst_obj_id = ? AND asst_inst_id"} {
-			where, args := scopeSQL("supplier", scope)
-			args = append(append(args, objID), int64Args(chunk)...)
-			rows, err := t.queryInstAssts(`SELECT `+instAsstCols+` FROM inst_assts WHERE `+where+
-				` AND `+side+` IN (`+placeholders(len(chunk))+`) ORDER BY id`, args...)
+		for _, side := range TouchingSides {
+			query, args := TouchingQuery(scope, objID, side, chunk)
+			rows, err := t.queryInstAssts(query, args...)
 			if err != nil {
 				return nil, err
 			}
@@ -55,12 +70,13 @@ func (t *tx) InstAsstsTouching(scope cmdb.Scope, objID string, ids []int64) ([]c
 			}
 		}
 	}
+	slices.SortFunc(out, func(a, b cmdb.InstAssociation) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
-func (t *tx) DeleteInstAssts(scope cmdb.Scope, ids []int64) (int64, error) {
+func (t *Tx) DeleteInstAssts(scope cmdb.Scope, ids []int64) (int64, error) {
 	if len(ids) == 0 {
-		return 0, errors.New("sqlite: DeleteInstAssts with no ids")
+		return 0, errors.New("store: DeleteInstAssts with no ids")
 	}
 	var n int64
 	for _, chunk := range chunks(ids, 500) {
@@ -93,7 +109,10 @@ var instAsstColumns = cond.ColumnSet{
 }
 
 // instAsstWhere builds the WHERE clause of a query (without the keyword).
-func instAsstWhere(q cmdb.InstAsstQuery) (string, []any, error) {
+func instAsstWhere(d *Dialect, q cmdb.InstAsstQuery) (string, []any, error) {
+	if w, args, ok, err := instAsstOrWhere(d, q); ok || err != nil {
+		return w, args, err
+	}
 	where, args := scopeSQL("supplier", q.Scope)
 	parts := []string{where}
 	if q.ObjID != "" {
@@ -108,9 +127,9 @@ func instAsstWhere(q cmdb.InstAsstQuery) (string, []any, error) {
 	if q.Where != nil {
 		e, ok := q.Where.(cond.Expr)
 		if !ok {
-			return "", nil, fmt.Errorf("sqlite: condition of type %T", q.Where)
+			return "", nil, fmt.Errorf("store: condition of type %T", q.Where)
 		}
-		w, a, err := cond.ToSQL(e, instAsstColumns, cond.SQLite)
+		w, a, err := cond.ToSQL(e, instAsstColumns, d.Cond)
 		if err != nil {
 			return "", nil, err
 		}
@@ -118,6 +137,33 @@ func instAsstWhere(q cmdb.InstAsstQuery) (string, []any, error) {
 		args = append(args, a...)
 	}
 	return strings.Join(parts, " AND "), args, nil
+}
+
+// instAsstOrWhere writes a condition that is an OR at the top (and no model
+// filter; search_related_inst_asso: the instance at the source end or at
+// the target end) with the supplier filter inside every branch:
+// "(supplier IN (…) AND b1) OR (supplier IN (…) AND b2)". Each branch then
+// is an index search of its own (SQLite's multi-index OR); with the supplier
+// filter outside, no branch can use an index (they all start with the
+// supplier) and SQLite reads every row of the supplier. ok is false for
+// other queries.
+func instAsstOrWhere(d *Dialect, q cmdb.InstAsstQuery) (string, []any, bool, error) {
+	or, isOr := q.Where.(cond.Or)
+	if !isOr || len(or) < 2 || q.ObjID != "" || q.Scope == nil {
+		return "", nil, false, nil
+	}
+	parts := make([]string, 0, len(or))
+	var args []any
+	for _, branch := range or {
+		w, a, err := cond.ToSQL(branch, instAsstColumns, d.Cond)
+		if err != nil {
+			return "", nil, false, err
+		}
+		scope, sa := scopeSQL("supplier", q.Scope)
+		parts = append(parts, "("+scope+" AND ("+w+"))")
+		args = append(append(args, sa...), a...)
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args, true, nil
 }
 
 func instAsstOrder(keys []cmdb.SortKey) string {
@@ -137,21 +183,31 @@ func instAsstOrder(keys []cmdb.SortKey) string {
 	return strings.Join(parts, ", ")
 }
 
-func (t *tx) EachInstAsst(q cmdb.InstAsstQuery, fn func(*cmdb.InstAssociation) error) error {
-	where, args, err := instAsstWhere(q)
+// InstAsstSelect is the query EachInstAsst runs for q (exported for plan
+// tests).
+func InstAsstSelect(d *Dialect, q cmdb.InstAsstQuery) (string, []any, error) {
+	where, args, err := instAsstWhere(d, q)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	query := `SELECT ` + instAsstCols + ` FROM inst_assts WHERE ` + where + ` ORDER BY ` + instAsstOrder(q.Sort)
 	if q.Limit > 0 || q.Start > 0 {
 		limit := q.Limit
 		if limit <= 0 {
-			limit = -1
+			limit = noLimit
 		}
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, limit, q.Start)
 	}
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	return query, args, nil
+}
+
+func (t *Tx) EachInstAsst(q cmdb.InstAsstQuery, fn func(*cmdb.InstAssociation) error) error {
+	query, args, err := InstAsstSelect(t.d, q)
+	if err != nil {
+		return err
+	}
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return err
 	}
@@ -168,25 +224,25 @@ func (t *tx) EachInstAsst(q cmdb.InstAsstQuery, fn func(*cmdb.InstAssociation) e
 	return rows.Err()
 }
 
-func (t *tx) CountInstAsstsWhere(q cmdb.InstAsstQuery) (int64, error) {
-	where, args, err := instAsstWhere(q)
+func (t *Tx) CountInstAsstsWhere(q cmdb.InstAsstQuery) (int64, error) {
+	where, args, err := instAsstWhere(t.d, q)
 	if err != nil {
 		return 0, err
 	}
 	var n int64
-	err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM inst_assts WHERE `+where, args...).Scan(&n)
+	err = t.queryRow(`SELECT count(*) FROM inst_assts WHERE `+where, args...).Scan(&n)
 	return n, err
 }
 
-func (t *tx) CountInstAssts(scope cmdb.Scope, objAsstID string) (int64, error) {
+func (t *Tx) CountInstAssts(scope cmdb.Scope, objAsstID string) (int64, error) {
 	where, args := scopeSQL("supplier", scope)
 	var n int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM inst_assts WHERE `+where+` AND obj_asst_id = ?`,
+	err := t.queryRow(`SELECT count(*) FROM inst_assts WHERE `+where+` AND obj_asst_id = ?`,
 		append(args, objAsstID)...).Scan(&n)
 	return n, err
 }
 
-func (t *tx) InstAsstByID(scope cmdb.Scope, id int64) (*cmdb.InstAssociation, error) {
+func (t *Tx) InstAsstByID(scope cmdb.Scope, id int64) (*cmdb.InstAssociation, error) {
 	where, args := scopeSQL("supplier", scope)
 	rows, err := t.queryInstAssts(`SELECT `+instAsstCols+` FROM inst_assts WHERE `+where+` AND id = ?`, append(args, id)...)
 	if err != nil || len(rows) == 0 {
@@ -195,7 +251,7 @@ func (t *tx) InstAsstByID(scope cmdb.Scope, id int64) (*cmdb.InstAssociation, er
 	return &rows[0], nil
 }
 
-func (t *tx) InstAsstTaken(scope cmdb.Scope, objAsstID string, instID, asstInstID int64) (bool, error) {
+func (t *Tx) InstAsstTaken(scope cmdb.Scope, objAsstID string, instID, asstInstID int64) (bool, error) {
 	where, args := scopeSQL("supplier", scope)
 	q := `SELECT 1 FROM inst_assts WHERE ` + where + ` AND obj_asst_id = ?`
 	args = append(args, objAsstID)
@@ -208,24 +264,35 @@ func (t *tx) InstAsstTaken(scope cmdb.Scope, objAsstID string, instID, asstInstI
 		args = append(args, asstInstID)
 	}
 	var one int
-	err := t.tx.QueryRowContext(t.ctx, q+` LIMIT 1`, args...).Scan(&one)
+	err := t.queryRow(q+` LIMIT 1`, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	return err == nil, err
 }
 
-func (t *tx) InsertInstAsst(a *cmdb.InstAssociation) error {
+func (t *Tx) InsertInstAsst(a *cmdb.InstAssociation) error {
 	_, err := t.exec(`INSERT INTO inst_assts (supplier, id, obj_asst_id, obj_id, inst_id, asst_obj_id, asst_inst_id, asst_id, biz_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.Supplier, a.ID, a.ObjAsstID, a.ObjID, a.InstID, a.AsstObjID, a.AsstInstID, a.AsstID, a.BizID)
 	return err
 }
 
-// LockObjAsst is a no-op: the single writer connection already serialises
-// every write transaction.
-func (t *tx) LockObjAsst(*cmdb.ObjectAssociation) error { return nil }
+// LockObjAsst locks the object association's row for the rest of the
+// transaction where the dialect needs it (PostgreSQL: SELECT … FOR UPDATE);
+// SQLite's single writer connection already serialises every write.
+func (t *Tx) LockObjAsst(a *cmdb.ObjectAssociation) error {
+	if !t.d.RowLocks {
+		return nil
+	}
+	var one int
+	err := t.queryRow(`SELECT 1 FROM obj_assts WHERE supplier = ? AND id = ? FOR UPDATE`, a.Supplier, a.ID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
+}
 
-func (t *tx) InstancesByID(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.Instance, error) {
+func (t *Tx) InstancesByID(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.Instance, error) {
 	var out []cmdb.Instance
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
@@ -246,8 +313,8 @@ func (t *tx) InstancesByID(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.
 	return out, nil
 }
 
-func listRaw(t *tx, query string, args ...any) ([][]byte, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+func listRaw(t *Tx, query string, args ...any) ([][]byte, error) {
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, err
 	}

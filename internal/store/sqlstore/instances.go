@@ -1,10 +1,11 @@
-package sqlite
+package sqlstore
 
 import (
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/opscmdb/cmdb/internal/cmdb"
@@ -36,25 +37,26 @@ import (
 // variables); longer lists are split into a UNION.
 const maxInList = 400
 
-func (t *tx) CountInstances(supplier, objID string) (int64, error) {
+func (t *Tx) CountInstances(supplier, objID string) (int64, error) {
 	var n int64
 	var err error
 	if supplier == "" {
-		err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM instances WHERE obj_id = ?`, objID).Scan(&n)
+		err = t.queryRow(`SELECT count(*) FROM instances WHERE obj_id = ?`, objID).Scan(&n)
 	} else {
-		err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM instances WHERE supplier = ? AND obj_id = ?`, supplier, objID).Scan(&n)
+		err = t.queryRow(`SELECT count(*) FROM instances WHERE supplier = ? AND obj_id = ?`, supplier, objID).Scan(&n)
 	}
 	return n, err
 }
 
-func (t *tx) InsertInstance(supplier, objID string, id int64, data cmdb.Instance) error {
+func (t *Tx) InsertInstance(supplier, objID string, id int64, data cmdb.Instance) error {
 	return t.PutInstance(&cmdb.InstanceWrite{Supplier: supplier, ObjID: objID, ID: id, Data: data,
 		Index: cmdb.IndexInstance(objID, data, cmdb.InstanceTimeFields)})
 }
 
-func (t *tx) UnsetInstanceField(supplier, objID, field string) error {
-	if _, err := t.exec(`UPDATE instances SET data = json_remove(data, ?) WHERE supplier = ? AND obj_id = ?`,
-		jsonPath(field), supplier, objID); err != nil {
+func (t *Tx) UnsetInstanceField(supplier, objID, field string) error {
+	expr, arg := t.d.UnsetField(field)
+	if _, err := t.exec(`UPDATE instances SET data = `+expr+` WHERE supplier = ? AND obj_id = ?`,
+		arg, supplier, objID); err != nil {
 		return err
 	}
 	// Every index row has str or num set; each delete uses its partial index.
@@ -67,12 +69,12 @@ func (t *tx) UnsetInstanceField(supplier, objID, field string) error {
 	return nil
 }
 
-func (t *tx) ExistingInstances(scope cmdb.Scope, objID string, ids []int64) (map[int64]bool, error) {
+func (t *Tx) ExistingInstances(scope cmdb.Scope, objID string, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
 		args = append(append(args, objID), int64Args(chunk)...)
-		rows, err := t.tx.QueryContext(t.ctx, `SELECT inst_id FROM instances WHERE `+where+
+		rows, err := t.query(`SELECT inst_id FROM instances WHERE `+where+
 			` AND obj_id = ? AND inst_id IN (`+placeholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, err
@@ -93,16 +95,16 @@ func (t *tx) ExistingInstances(scope cmdb.Scope, objID string, ids []int64) (map
 	return out, nil
 }
 
-func (t *tx) PutInstance(w *cmdb.InstanceWrite) error {
+func (t *Tx) PutInstance(w *cmdb.InstanceWrite) error {
 	if t.readOnly {
-		return errors.New("sqlite: PutInstance in a read transaction")
+		return errors.New("store: PutInstance in a read transaction")
 	}
 	// Unique keys first, so that a conflict writes nothing. SQLite has one
 	// writer, so the check cannot race; the primary key of inst_unique
 	// would refuse a duplicate anyway.
 	for _, k := range w.Unique {
 		var holder int64
-		err := t.tx.QueryRowContext(t.ctx, `SELECT inst_id FROM inst_unique
+		err := t.queryRow(`SELECT inst_id FROM inst_unique
 			WHERE supplier = ? AND obj_id = ? AND rule_id = ? AND key_hash = ?`,
 			w.Supplier, w.ObjID, k.RuleID, k.Hash).Scan(&holder)
 		switch {
@@ -124,7 +126,7 @@ func (t *tx) PutInstance(w *cmdb.InstanceWrite) error {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return fmt.Errorf("sqlite: PutInstance replace of %s/%d matched %d rows (%v)", w.ObjID, w.ID, n, err)
+			return fmt.Errorf("store: PutInstance replace of %s/%d matched %d rows (%v)", w.ObjID, w.ID, n, err)
 		}
 		if err := t.dropDerived(w.Supplier, w.ObjID, []int64{w.ID}); err != nil {
 			return err
@@ -168,7 +170,7 @@ func (t *tx) PutInstance(w *cmdb.InstanceWrite) error {
 }
 
 // dropDerived deletes the index rows and unique keys of instances.
-func (t *tx) dropDerived(supplier, objID string, ids []int64) error {
+func (t *Tx) dropDerived(supplier, objID string, ids []int64) error {
 	for _, chunk := range chunks(ids, 500) {
 		args := append([]any{supplier, objID}, int64Args(chunk)...)
 		in := placeholders(len(chunk))
@@ -182,7 +184,7 @@ func (t *tx) dropDerived(supplier, objID string, ids []int64) error {
 	return nil
 }
 
-func (t *tx) GetInstances(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.StoredInstance, error) {
+func (t *Tx) GetInstances(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.StoredInstance, error) {
 	var out []cmdb.StoredInstance
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
@@ -200,18 +202,18 @@ func (t *tx) GetInstances(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.S
 	return out, nil
 }
 
-func (t *tx) DeleteInstances(scope cmdb.Scope, objID string, ids []int64) (int64, error) {
+func (t *Tx) DeleteInstances(scope cmdb.Scope, objID string, ids []int64) (int64, error) {
 	if len(ids) == 0 {
-		return 0, errors.New("sqlite: DeleteInstances with no ids")
+		return 0, errors.New("store: DeleteInstances with no ids")
 	}
 	var n int64
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
 		args = append(append(args, objID), int64Args(chunk)...)
-		rows, err := t.tx.QueryContext(t.ctx, `DELETE FROM instances WHERE `+where+
+		rows, err := t.query(`DELETE FROM instances WHERE `+where+
 			` AND obj_id = ? AND inst_id IN (`+placeholders(len(chunk))+`) RETURNING supplier, inst_id`, args...)
 		if err != nil {
-			return 0, mapErr(err)
+			return 0, t.d.mapErr(err)
 		}
 		bySupplier := map[string][]int64{}
 		for rows.Next() {
@@ -237,8 +239,8 @@ func (t *tx) DeleteInstances(scope cmdb.Scope, objID string, ids []int64) (int64
 	return n, nil
 }
 
-func (t *tx) QueryInstances(q *cmdb.InstanceQuery, fn func(cmdb.StoredInstance) (bool, error)) error {
-	where, args, err := instanceWhere(q)
+func (t *Tx) QueryInstances(q *cmdb.InstanceQuery, fn func(cmdb.StoredInstance) (bool, error)) error {
+	where, args, err := InstanceWhere(q)
 	if err != nil {
 		return err
 	}
@@ -249,7 +251,7 @@ func (t *tx) QueryInstances(q *cmdb.InstanceQuery, fn func(cmdb.StoredInstance) 
 	if q.Limit > 0 || q.Offset > 0 {
 		limit := q.Limit
 		if limit <= 0 {
-			limit = -1
+			limit = noLimit
 		}
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, limit, max(q.Offset, 0))
@@ -257,18 +259,18 @@ func (t *tx) QueryInstances(q *cmdb.InstanceQuery, fn func(cmdb.StoredInstance) 
 	return t.scanInstances(query, args, fn)
 }
 
-func (t *tx) CountInstanceQuery(q *cmdb.InstanceQuery) (int64, error) {
-	where, args, err := instanceWhere(q)
+func (t *Tx) CountInstanceQuery(q *cmdb.InstanceQuery) (int64, error) {
+	where, args, err := InstanceWhere(q)
 	if err != nil {
 		return 0, err
 	}
 	var n int64
-	err = t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM instances WHERE `+where, args...).Scan(&n)
+	err = t.queryRow(`SELECT count(*) FROM instances WHERE `+where, args...).Scan(&n)
 	return n, err
 }
 
-func (t *tx) scanInstances(query string, args []any, fn func(cmdb.StoredInstance) (bool, error)) error {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+func (t *Tx) scanInstances(query string, args []any, fn func(cmdb.StoredInstance) (bool, error)) error {
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return err
 	}
@@ -280,7 +282,7 @@ func (t *tx) scanInstances(query string, args []any, fn func(cmdb.StoredInstance
 			return err
 		}
 		if err := unmarshalDoc(data, &si.Data); err != nil {
-			return fmt.Errorf("sqlite: instance %d: %w", si.ID, err)
+			return fmt.Errorf("store: instance %d: %w", si.ID, err)
 		}
 		more, err := fn(si)
 		if err != nil {
@@ -293,8 +295,8 @@ func (t *tx) scanInstances(query string, args []any, fn func(cmdb.StoredInstance
 	return rows.Err()
 }
 
-// instanceWhere is the WHERE clause of a query on the instances table.
-func instanceWhere(q *cmdb.InstanceQuery) (string, []any, error) {
+// InstanceWhere is the WHERE clause of a query on the instances table.
+func InstanceWhere(q *cmdb.InstanceQuery) (string, []any, error) {
 	where, args := scopeSQL("supplier", q.Scope)
 	where += ` AND obj_id = ?`
 	args = append(args, q.ObjID)
@@ -314,6 +316,13 @@ type filterRenderer struct {
 	scope cmdb.Scope
 	objID string
 	args  []any
+	n     int
+}
+
+// alias names a derived table (PostgreSQL requires one).
+func (r *filterRenderer) alias() string {
+	r.n++
+	return "s" + strconv.Itoa(r.n)
 }
 
 func (r *filterRenderer) prefix(table string) string {
@@ -326,10 +335,10 @@ func (r *filterRenderer) prefix(table string) string {
 func (r *filterRenderer) set(f *cmdb.IndexFilter) (string, error) {
 	switch f.Op {
 	case cmdb.IdxNone:
-		return `SELECT inst_id FROM instances WHERE 0`, nil
+		return `SELECT inst_id FROM instances WHERE 1 = 0`, nil
 	case cmdb.IdxAnd, cmdb.IdxOr:
 		if len(f.Items) == 0 {
-			return "", fmt.Errorf("sqlite: empty index filter node %d", f.Op)
+			return "", fmt.Errorf("store: empty index filter node %d", f.Op)
 		}
 		if len(f.Items) == 1 {
 			return r.set(f.Items[0])
@@ -344,7 +353,7 @@ func (r *filterRenderer) set(f *cmdb.IndexFilter) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			parts[i] = `SELECT inst_id FROM (` + s + `)`
+			parts[i] = `SELECT inst_id FROM (` + s + `) AS ` + r.alias()
 		}
 		return strings.Join(parts, sep), nil
 	case cmdb.IdxID:
@@ -356,7 +365,7 @@ func (r *filterRenderer) set(f *cmdb.IndexFilter) (string, error) {
 		}
 		return r.leaf(`inst_values`, col, f)
 	}
-	return "", fmt.Errorf("sqlite: unknown index filter node %d", f.Op)
+	return "", fmt.Errorf("store: unknown index filter node %d", f.Op)
 }
 
 // leaf renders one lookup: equality with one of f.In, or the range.
@@ -370,7 +379,7 @@ func (r *filterRenderer) leaf(table, col string, f *cmdb.IndexFilter) (string, e
 			if err != nil {
 				return "", err
 			}
-			parts = append(parts, `SELECT inst_id FROM (`+s+`)`)
+			parts = append(parts, `SELECT inst_id FROM (`+s+`) AS `+r.alias())
 		}
 		return strings.Join(parts, ` UNION `), nil
 	}

@@ -1,0 +1,135 @@
+// Package sqlstore is the one implementation of cmdb.Tx over database/sql,
+// shared by the SQLite and PostgreSQL stores. Every statement is written
+// once with "?" placeholders; a Dialect renumbers them for PostgreSQL
+// ($1, $2, … in order of appearance) and supplies the few expressions that
+// differ. The stores own what really differs: connections, transaction
+// modes, retries, id blocks and migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/opscmdb/cmdb/internal/cmdb"
+	"github.com/opscmdb/cmdb/internal/cond"
+)
+
+// noLimit is the LIMIT of a query with an offset and no limit.
+const noLimit = math.MaxInt64
+
+// Dialect is what differs between the SQL engines.
+type Dialect struct {
+	Name string
+	// Cond is the dialect of condition translation.
+	Cond cond.Dialect
+	// Numbered placeholders ($1, $2, …) instead of "?".
+	Numbered bool
+	// RowLocks: the engine runs writers concurrently, so LockObjAsst
+	// takes a row lock (SELECT … FOR UPDATE).
+	RowLocks bool
+	// IsUniqueViolation recognises a unique-constraint failure.
+	IsUniqueViolation func(error) bool
+	// UnsetField is the expression (over the column data, with one "?" for
+	// arg) that removes a top-level key from an instance's JSON text.
+	UnsetField func(field string) (expr string, arg any)
+}
+
+// Rebind renumbers "?" placeholders for the dialect. Statements contain no
+// literal question marks.
+func (d *Dialect) Rebind(q string) string {
+	if !d.Numbered || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (d *Dialect) mapErr(err error) error {
+	if err != nil && d.IsUniqueViolation != nil && d.IsUniqueViolation(err) {
+		return fmt.Errorf("%w: %v", cmdb.ErrConflict, err)
+	}
+	return err
+}
+
+// IDs hands out ids of named sequences (see cmdb.Tx.NextID).
+type IDs interface {
+	NextID(ctx context.Context, tx *sql.Tx, seq string) (int64, error)
+}
+
+// Tx implements cmdb.Tx on one database/sql transaction.
+type Tx struct {
+	ctx      context.Context
+	tx       *sql.Tx
+	d        *Dialect
+	ids      IDs
+	readOnly bool
+}
+
+var _ cmdb.Tx = (*Tx)(nil)
+
+// NewTx wraps an open transaction. ids may be nil for a read-only one.
+func NewTx(ctx context.Context, tx *sql.Tx, d *Dialect, ids IDs, readOnly bool) *Tx {
+	return &Tx{ctx: ctx, tx: tx, d: d, ids: ids, readOnly: readOnly}
+}
+
+// SQL returns the underlying transaction (for store-specific statements).
+func (t *Tx) SQL() *sql.Tx { return t.tx }
+
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	res, err := t.tx.ExecContext(t.ctx, t.d.Rebind(query), args...)
+	if err != nil {
+		return nil, t.d.mapErr(err)
+	}
+	return res, nil
+}
+
+func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, t.d.Rebind(query), args...)
+}
+
+func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.d.Rebind(query), args...)
+}
+
+// NextID hands out an id of the sequence from the store's id blocks.
+func (t *Tx) NextID(seq string) (int64, error) {
+	if t.readOnly || t.ids == nil {
+		return 0, errors.New("store: NextID in a read transaction")
+	}
+	return t.ids.NextID(t.ctx, t.tx, seq)
+}
+
+func (t *Tx) Meta(key string) (string, bool, error) {
+	var v string
+	err := t.queryRow(`SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return v, err == nil, err
+}
+
+func (t *Tx) SetMeta(key, value string) error {
+	_, err := t.exec(`INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
