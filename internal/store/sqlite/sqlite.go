@@ -5,9 +5,9 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
