@@ -22,6 +22,7 @@ import (
 	"github.com/opscmdb/cmdb/internal/api/esb"
 	"github.com/opscmdb/cmdb/internal/cmdb"
 	"github.com/opscmdb/cmdb/internal/service"
+	"github.com/opscmdb/cmdb/internal/store/postgres"
 	"github.com/opscmdb/cmdb/internal/store/sqlite"
 )
 
@@ -157,7 +158,7 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 func openStore(ctx context.Context, c *Config) (cmdb.Store, error) {
 	if c.DB != "" {
 		if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
-			return nil, errors.New("the PostgreSQL store is not part of this build yet; omit --db to use the embedded SQLite store")
+			return postgres.Open(ctx, c.DB)
 		}
 		return nil, fmt.Errorf("--db: unsupported database URL (want postgres://…)")
 	}

@@ -26,6 +26,10 @@ type Store interface {
 	Close() error
 }
 
+// ErrUnavailable marks a failure to reach the database (a restart, a
+// killed connection): the request may be tried again.
+var ErrUnavailable = errors.New("store: database unavailable")
+
 // ErrConflict is returned by a store write that broke a uniqueness
 // constraint the service did not see coming (a race lost to another node).
 var ErrConflict = errors.New("store: unique constraint violated")

@@ -27,6 +27,7 @@ import (
 	"github.com/opscmdb/cmdb/internal/cmdb"
 	"github.com/opscmdb/cmdb/internal/service"
 	"github.com/opscmdb/cmdb/internal/store/sqlite"
+	"github.com/opscmdb/cmdb/internal/store/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -47,7 +48,7 @@ var fixedNow = time.Date(2024, 5, 1, 10, 0, 0, 0, time.Local)
 type env struct {
 	t     testing.TB
 	srv   *httptest.Server
-	store *sqlite.DB
+	store cmdb.Store
 	svc   *service.Service
 	api   *api.Server
 }
@@ -73,15 +74,19 @@ func newTrustedEnv(t testing.TB) *env { return startEnv(t, envConfig{trusted: tr
 func startEnv(t testing.TB, c envConfig) *env {
 	t.Helper()
 	ctx := context.Background()
-	path := c.path
-	if path == "" {
-		path = filepath.Join(t.TempDir(), "cmdb.db")
+	// A fresh store of the run's kind (SQLite, or PostgreSQL when
+	// CMDB_TEST_POSTGRES_DSN is set); restart tests reuse a SQLite file.
+	var st cmdb.Store
+	if c.path == "" {
+		st = storetest.OpenAny(t)
+	} else {
+		db, err := sqlite.Open(ctx, c.path)
+		if err != nil {
+			t.Fatalf("open store: %v", err)
+		}
+		st = db
 	}
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := testLogger()
 	svc := service.New(st, log)
 	svc.Now = func() time.Time { return fixedNow }
 	if _, err := svc.EnsurePresets(ctx); err != nil {
@@ -392,4 +397,12 @@ func (e *env) storeUpdate(fn func(cmdb.Tx) error) {
 	if err := e.store.Update(context.Background(), fn); err != nil {
 		e.t.Fatalf("store setup: %v", err)
 	}
+}
+
+// testLogger discards the server's log unless CMDB_TEST_LOG is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("CMDB_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

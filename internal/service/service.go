@@ -66,6 +66,10 @@ func domainErr(err error) error {
 	if errors.As(err, &e) {
 		return e
 	}
+	if errors.Is(err, cmdb.ErrUnavailable) {
+		return &cmdb.Error{Code: cmdb.CodeUnknownOrUnrecognizedError, Err: err, HasText: true,
+			Text: "database unavailable, please try again later"}
+	}
 	return cmdb.Internal(err)
 }
 

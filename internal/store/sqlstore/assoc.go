@@ -129,7 +129,7 @@ func instAsstWhere(d *Dialect, q cmdb.InstAsstQuery) (string, []any, error) {
 		if !ok {
 			return "", nil, fmt.Errorf("store: condition of type %T", q.Where)
 		}
-		w, a, err := cond.ToSQL(e, instAsstColumns, d.Cond)
+		w, a, err := d.condSQL(e, instAsstColumns)
 		if err != nil {
 			return "", nil, err
 		}
@@ -155,7 +155,7 @@ func instAsstOrWhere(d *Dialect, q cmdb.InstAsstQuery) (string, []any, bool, err
 	parts := make([]string, 0, len(or))
 	var args []any
 	for _, branch := range or {
-		w, a, err := cond.ToSQL(branch, instAsstColumns, d.Cond)
+		w, a, err := d.condSQL(branch, instAsstColumns)
 		if err != nil {
 			return "", nil, false, err
 		}

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,21 @@ func (d *Dialect) Rebind(q string) string {
 		b.WriteByte(q[i])
 	}
 	return b.String()
+}
+
+// numbered matches the $n placeholders cond writes for PostgreSQL.
+var numbered = regexp.MustCompile(`\$[0-9]+`)
+
+// condSQL translates a condition for the dialect with "?" placeholders, so
+// that it can be embedded among the statement's own and renumbered once by
+// Rebind (cond numbers PostgreSQL placeholders in order of appearance and
+// writes no other "$").
+func (d *Dialect) condSQL(e cond.Expr, cols cond.ColumnSet) (string, []any, error) {
+	w, args, err := cond.ToSQL(e, cols, d.Cond)
+	if err != nil || !d.Numbered {
+		return w, args, err
+	}
+	return numbered.ReplaceAllString(w, "?"), args, nil
 }
 
 func (d *Dialect) mapErr(err error) error {
