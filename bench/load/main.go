@@ -37,6 +37,7 @@ Flags:
 	}
 	fs.StringVar(&cfg.Target, "target", "", "`URL` of a running cmdb, e.g. http://127.0.0.1:8080 (loopback only)")
 	fs.StringVar(&cfg.Bin, "bin", "", "`PATH` of a cmdb binary to start with serve on a free loopback port and a temporary data dir (enables peak-RSS reading)")
+	fs.StringVar(&cfg.DB, "db", "", "with -bin: the server's `--db` (e.g. postgres://…; default the embedded SQLite store)")
 	fs.StringVar(&cfg.App, "app", cfg.App, "application `CODE:SECRET` (with -bin it is also given to the server)")
 	fs.IntVar(&cfg.Pairs, "pairs", cfg.Pairs, "model pairs: each two custom models and one n:n model association")
 	fs.IntVar(&cfg.Insts, "insts", cfg.Insts, "instances per model (grown when the graph needs more: sources ≥ ceil(assocs/answer), targets ≥ answer)")

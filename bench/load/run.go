@@ -24,6 +24,7 @@ type config struct {
 	Target string // base URL of a running cmdb (loopback)
 	Bin    string // or: a cmdb binary to start
 	App    string // CODE:SECRET
+	DB     string // with Bin: the server's --db (empty: embedded SQLite)
 
 	Pairs    int // model pairs
 	Insts    int // instances per model (at least)
@@ -179,7 +180,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	r.ver.hashes = map[string]uint64{}
 	r.code, r.secret, _ = strings.Cut(cfg.App, ":")
 	if cfg.Bin != "" {
-		srv, err := startServer(ctx, cfg.Bin, cfg.App, cfg.Keep, r.out)
+		srv, err := startServer(ctx, cfg.Bin, cfg.App, cfg.DB, cfg.Keep, r.out)
 		if err != nil {
 			return nil, err
 		}

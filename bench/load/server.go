@@ -30,7 +30,7 @@ type server struct {
 
 // startServer runs `BIN serve` on a free loopback port with a temporary
 // data directory and waits for /healthz.
-func startServer(ctx context.Context, bin, app string, keep bool, out io.Writer) (*server, error) {
+func startServer(ctx context.Context, bin, app, db string, keep bool, out io.Writer) (*server, error) {
 	dir, err := os.MkdirTemp("", "cmdb-load-*")
 	if err != nil {
 		return nil, err
@@ -48,9 +48,13 @@ func startServer(ctx context.Context, bin, app string, keep bool, out io.Writer)
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	cmd := exec.Command(bin, "serve", "--listen", addr, "--data", filepath.Join(dir, "data"), "--app", app)
+	args := []string{"serve", "--listen", addr, "--data", filepath.Join(dir, "data"), "--app", app}
+	if db != "" {
+		args = append(args, "--db", db)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.Env = append(os.Environ(), "CMDB_DB=") // always the embedded store in the temp dir
+	cmd.Env = append(os.Environ(), "CMDB_DB=") // only -db selects another store
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		os.RemoveAll(dir)

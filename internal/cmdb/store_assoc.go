@@ -53,6 +53,15 @@ type AssociationTx interface {
 	// given source instance (instID ≥ 0) and/or target instance
 	// (asstInstID ≥ 0); -1 leaves that end free.
 	InstAsstTaken(scope Scope, objAsstID string, instID, asstInstID int64) (bool, error)
+	// InstAsstPairsTaken returns which of the (source, target) pairs
+	// already have a row of objAsstID.
+	InstAsstPairsTaken(scope Scope, objAsstID string, pairs [][2]int64) (map[[2]int64]bool, error)
+	// InstAsstEndsTaken returns which of ids already are the source
+	// (source true) or the target of a row of objAsstID.
+	InstAsstEndsTaken(scope Scope, objAsstID string, source bool, ids []int64) (map[int64]bool, error)
+	// InsertInstAssts stores rows in bulk; a duplicate is ErrConflict and
+	// writes nothing of the call.
+	InsertInstAssts(rows []InstAssociation) error
 	// InsertInstAsst stores a row; a duplicate (same association, source
 	// and target) is ErrConflict.
 	InsertInstAsst(a *InstAssociation) error

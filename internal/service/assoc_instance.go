@@ -169,59 +169,82 @@ func (s *Service) BatchCreateInstAsst(ctx context.Context, c Caller, in BatchIns
 		if err := tx.LockObjAsst(a); err != nil {
 			return err
 		}
-		srcSeen, err := tx.ExistingInstances(scope, in.ObjID, detailIDs(in, true))
-		if err != nil {
+		rows, err := s.planBatch(tx, c, scope, a, in, res)
+		if err != nil || len(rows) == 0 {
 			return err
 		}
-		dstSeen, err := tx.ExistingInstances(scope, in.AsstObjID, detailIDs(in, false))
-		if err != nil {
-			return err
-		}
-		for i, d := range in.Details {
-			key := strconv.Itoa(i)
-			dup, err := tx.InstAsstTaken(scope, a.ObjAsstID, d.InstID, d.AsstInstID)
-			if err != nil {
-				return err
-			}
-			var itemErr *cmdb.Error
-			switch {
-			case dup:
-				itemErr = cmdb.Errorf(cmdb.CodeAssociationAlreadyExist, in.ObjID, in.AsstObjID)
-			case !srcSeen[d.InstID]:
-				itemErr = cmdb.Errorf(cmdb.CodeAsstInstIsNotExist)
-			case !dstSeen[d.AsstInstID]:
-				itemErr = cmdb.Errorf(cmdb.CodeInstToAsstIsNotExist)
-			default:
-				bad, err := mappingViolation(tx, scope, a, d.InstID, d.AsstInstID)
-				if err != nil {
-					return err
-				}
-				itemErr = bad
-			}
-			if itemErr != nil {
-				res.Errors[key] = itemErr.Message(c.Lang)
-				continue
-			}
-			row := &cmdb.InstAssociation{InstID: d.InstID, ObjID: in.ObjID, AsstInstID: d.AsstInstID,
-				AsstObjID: in.AsstObjID, Supplier: c.Supplier, ObjAsstID: a.ObjAsstID, AsstID: a.AsstID}
-			if row.ID, err = tx.NextID("cc_InstAsst"); err != nil {
-				return err
-			}
-			if err := tx.InsertInstAsst(row); err != nil {
-				if isConflict(err) {
-					res.Errors[key] = cmdb.Errorf(cmdb.CodeAssociationAlreadyExist, in.ObjID, in.AsstObjID).Message(c.Lang)
-					continue
-				}
-				return err
-			}
-			res.Created[key] = row.ID
-		}
-		return nil
+		return tx.InsertInstAssts(rows)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// planBatch decides every item of a batch in order, as if each were created
+// before the next is checked, from a few set-based reads: the pairs already
+// present, the instances at both ends, and — for 1:1 and 1:n — the ends
+// already taken. It returns the rows to insert and fills res.
+func (s *Service) planBatch(tx cmdb.Tx, c Caller, scope cmdb.Scope, a *cmdb.ObjectAssociation,
+	in BatchInstAsstInput, res *BatchResult) ([]cmdb.InstAssociation, error) {
+	pairs := make([][2]int64, len(in.Details))
+	for i, d := range in.Details {
+		pairs[i] = [2]int64{d.InstID, d.AsstInstID}
+	}
+	taken, err := tx.InstAsstPairsTaken(scope, a.ObjAsstID, pairs)
+	if err != nil {
+		return nil, err
+	}
+	srcSeen, err := tx.ExistingInstances(scope, in.ObjID, detailIDs(in, true))
+	if err != nil {
+		return nil, err
+	}
+	dstSeen, err := tx.ExistingInstances(scope, in.AsstObjID, detailIDs(in, false))
+	if err != nil {
+		return nil, err
+	}
+	srcTaken, dstTaken := map[int64]bool{}, map[int64]bool{}
+	if a.Mapping == "1:1" {
+		if srcTaken, err = tx.InstAsstEndsTaken(scope, a.ObjAsstID, true, detailIDs(in, true)); err != nil {
+			return nil, err
+		}
+	}
+	if a.Mapping == "1:1" || a.Mapping == "1:n" {
+		if dstTaken, err = tx.InstAsstEndsTaken(scope, a.ObjAsstID, false, detailIDs(in, false)); err != nil {
+			return nil, err
+		}
+	}
+	var rows []cmdb.InstAssociation
+	for i, d := range in.Details {
+		p := pairs[i]
+		var itemErr *cmdb.Error
+		switch {
+		case taken[p]:
+			itemErr = cmdb.Errorf(cmdb.CodeAssociationAlreadyExist, in.ObjID, in.AsstObjID)
+		case !srcSeen[d.InstID]:
+			itemErr = cmdb.Errorf(cmdb.CodeAsstInstIsNotExist)
+		case !dstSeen[d.AsstInstID]:
+			itemErr = cmdb.Errorf(cmdb.CodeInstToAsstIsNotExist)
+		case a.Mapping == "1:1" && (srcTaken[d.InstID] || dstTaken[d.AsstInstID]):
+			itemErr = cmdb.Errorf(cmdb.CodeCreateMultipleInstancesForOneToOneAssociation)
+		case a.Mapping == "1:n" && dstTaken[d.AsstInstID]:
+			itemErr = cmdb.Errorf(cmdb.CodeCreateMultipleInstancesForOneToManyAssociation)
+		}
+		key := strconv.Itoa(i)
+		if itemErr != nil {
+			res.Errors[key] = itemErr.Message(c.Lang)
+			continue
+		}
+		id, err := tx.NextID("cc_InstAsst")
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, cmdb.InstAssociation{ID: id, InstID: d.InstID, ObjID: in.ObjID, AsstInstID: d.AsstInstID,
+			AsstObjID: in.AsstObjID, Supplier: c.Supplier, ObjAsstID: a.ObjAsstID, AsstID: a.AsstID})
+		res.Created[key] = id
+		taken[p], srcTaken[d.InstID], dstTaken[d.AsstInstID] = true, true, true
+	}
+	return rows, nil
 }
 
 func detailIDs(in BatchInstAsstInput, source bool) []int64 {

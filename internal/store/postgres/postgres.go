@@ -47,10 +47,11 @@ const maxAttempts = 8
 
 // Dialect is PostgreSQL's flavour of the shared statements.
 var Dialect = &sqlstore.Dialect{
-	Name:     "postgres",
-	Cond:     cond.Postgres,
-	Numbered: true,
-	RowLocks: true,
+	Name:      "postgres",
+	Cond:      cond.Postgres,
+	Numbered:  true,
+	RowLocks:  true,
+	IntArrays: true,
 	IsUniqueViolation: func(err error) bool {
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && pe.Code == "23505"

@@ -185,7 +185,7 @@ func instAsstSelect(q cmdb.InstAsstQuery) (string, []any, error) {
 }
 
 func touchingQuery(scope cmdb.Scope, objID, side string, ids []int64) (string, []any) {
-	return sqlstore.TouchingQuery(scope, objID, side, ids)
+	return sqlstore.TouchingQuery(Dialect, scope, objID, side, ids)
 }
 
 // View runs fn on a reader connection inside one read transaction.

@@ -45,11 +45,12 @@ var TouchingSides = [2]string{"obj_id = ? AND inst_id", "asst_obj_id = ? AND ass
 // has no ORDER BY: with one, SQLite (no statistics) would rather walk the
 // primary key in id order, reading every row of the supplier, than look the
 // ids up in the end's index and sort.
-func TouchingQuery(scope cmdb.Scope, objID, side string, ids []int64) (string, []any) {
+func TouchingQuery(d *Dialect, scope cmdb.Scope, objID, side string, ids []int64) (string, []any) {
 	where, args := scopeSQL("supplier", scope)
-	args = append(append(args, objID), int64Args(ids)...)
+	in, inArgs := d.inList(ids)
+	args = append(append(args, objID), inArgs...)
 	return `SELECT ` + instAsstCols + ` FROM inst_assts WHERE ` + where +
-		` AND ` + side + ` IN (` + placeholders(len(ids)) + `)`, args
+		` AND ` + side + ` ` + in, args
 }
 
 func (t *Tx) InstAsstsTouching(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.InstAssociation, error) {
@@ -57,7 +58,7 @@ func (t *Tx) InstAsstsTouching(scope cmdb.Scope, objID string, ids []int64) ([]c
 	seen := map[int64]bool{}
 	for _, chunk := range chunks(ids, 400) {
 		for _, side := range TouchingSides {
-			query, args := TouchingQuery(scope, objID, side, chunk)
+			query, args := TouchingQuery(t.d, scope, objID, side, chunk)
 			rows, err := t.queryInstAssts(query, args...)
 			if err != nil {
 				return nil, err
@@ -81,8 +82,8 @@ func (t *Tx) DeleteInstAssts(scope cmdb.Scope, ids []int64) (int64, error) {
 	var n int64
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
-		args = append(args, int64Args(chunk)...)
-		res, err := t.exec(`DELETE FROM inst_assts WHERE `+where+` AND id IN (`+placeholders(len(chunk))+`)`, args...)
+		in, inArgs := t.d.inList(chunk)
+		res, err := t.exec(`DELETE FROM inst_assts WHERE `+where+` AND id `+in, append(args, inArgs...)...)
 		if err != nil {
 			return 0, err
 		}
@@ -296,9 +297,10 @@ func (t *Tx) InstancesByID(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.
 	var out []cmdb.Instance
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
-		args = append(append(args, objID), int64Args(chunk)...)
-		docs, err := listRaw(t, `SELECT data FROM instances WHERE `+where+` AND obj_id = ? AND inst_id IN (`+
-			placeholders(len(chunk))+`) ORDER BY inst_id`, args...)
+		in, inArgs := t.d.inList(chunk)
+		args = append(append(args, objID), inArgs...)
+		docs, err := listRaw(t, `SELECT data FROM instances WHERE `+where+` AND obj_id = ? AND inst_id `+
+			in+` ORDER BY inst_id`, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -328,4 +330,111 @@ func listRaw(t *Tx, query string, args ...any) ([][]byte, error) {
 		out = append(out, b)
 	}
 	return out, rows.Err()
+}
+
+func (t *Tx) InstAsstPairsTaken(scope cmdb.Scope, objAsstID string, pairs [][2]int64) (map[[2]int64]bool, error) {
+	out := map[[2]int64]bool{}
+	bySrc := map[int64][]int64{}
+	var srcs []int64
+	for _, p := range pairs {
+		if _, ok := bySrc[p[0]]; !ok {
+			srcs = append(srcs, p[0])
+		}
+		bySrc[p[0]] = append(bySrc[p[0]], p[1])
+	}
+	// One statement per group of sources: (inst_id = ? AND asst_inst_id IN
+	// (…)) OR …, each an index range of inst_assts_unique.
+	for len(srcs) > 0 {
+		var parts []string
+		where, args := scopeSQL("supplier", scope)
+		args = append(args, objAsstID)
+		n := 0
+		for len(srcs) > 0 && n < 400 {
+			src := srcs[0]
+			dsts := bySrc[src]
+			if n > 0 && n+len(dsts) > 400 {
+				break
+			}
+			srcs = srcs[1:]
+			in, inArgs := t.d.inList(dsts)
+			parts = append(parts, `(inst_id = ? AND asst_inst_id `+in+`)`)
+			args = append(append(args, src), inArgs...)
+			n += len(dsts) + 1
+		}
+		rows, err := t.query(`SELECT inst_id, asst_inst_id FROM inst_assts WHERE `+where+` AND obj_asst_id = ? AND (`+
+			strings.Join(parts, ` OR `)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p [2]int64
+			if err := rows.Scan(&p[0], &p[1]); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[p] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (t *Tx) InstAsstEndsTaken(scope cmdb.Scope, objAsstID string, source bool, ids []int64) (map[int64]bool, error) {
+	col := "asst_inst_id"
+	if source {
+		col = "inst_id"
+	}
+	out := map[int64]bool{}
+	for _, chunk := range chunks(ids, 400) {
+		where, args := scopeSQL("supplier", scope)
+		in, inArgs := t.d.inList(chunk)
+		args = append(append(args, objAsstID), inArgs...)
+		rows, err := t.query(`SELECT DISTINCT `+col+` FROM inst_assts WHERE `+where+` AND obj_asst_id = ? AND `+
+			col+` `+in, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// insertRowsPerStatement keeps a multi-row INSERT under SQLite's and
+// PostgreSQL's bound-parameter limits.
+const insertRowsPerStatement = 100
+
+func (t *Tx) InsertInstAssts(rows []cmdb.InstAssociation) error {
+	for len(rows) > 0 {
+		part := rows[:min(len(rows), insertRowsPerStatement)]
+		rows = rows[len(part):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO inst_assts (supplier, id, obj_asst_id, obj_id, inst_id, asst_obj_id, asst_inst_id, asst_id, biz_id) VALUES `)
+		args := make([]any, 0, len(part)*9)
+		for i := range part {
+			a := &part[i]
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(`(?,?,?,?,?,?,?,?,?)`)
+			args = append(args, a.Supplier, a.ID, a.ObjAsstID, a.ObjID, a.InstID, a.AsstObjID, a.AsstInstID, a.AsstID, a.BizID)
+		}
+		if _, err := t.exec(q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

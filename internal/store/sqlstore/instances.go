@@ -73,9 +73,10 @@ func (t *Tx) ExistingInstances(scope cmdb.Scope, objID string, ids []int64) (map
 	out := map[int64]bool{}
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
-		args = append(append(args, objID), int64Args(chunk)...)
+		in, inArgs := t.d.inList(chunk)
+		args = append(append(args, objID), inArgs...)
 		rows, err := t.query(`SELECT inst_id FROM instances WHERE `+where+
-			` AND obj_id = ? AND inst_id IN (`+placeholders(len(chunk))+`)`, args...)
+			` AND obj_id = ? AND inst_id `+in, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -172,12 +173,12 @@ func (t *Tx) PutInstance(w *cmdb.InstanceWrite) error {
 // dropDerived deletes the index rows and unique keys of instances.
 func (t *Tx) dropDerived(supplier, objID string, ids []int64) error {
 	for _, chunk := range chunks(ids, 500) {
-		args := append([]any{supplier, objID}, int64Args(chunk)...)
-		in := placeholders(len(chunk))
-		if _, err := t.exec(`DELETE FROM inst_values WHERE supplier = ? AND obj_id = ? AND inst_id IN (`+in+`)`, args...); err != nil {
+		in, inArgs := t.d.inList(chunk)
+		args := append([]any{supplier, objID}, inArgs...)
+		if _, err := t.exec(`DELETE FROM inst_values WHERE supplier = ? AND obj_id = ? AND inst_id `+in, args...); err != nil {
 			return err
 		}
-		if _, err := t.exec(`DELETE FROM inst_unique WHERE supplier = ? AND obj_id = ? AND inst_id IN (`+in+`)`, args...); err != nil {
+		if _, err := t.exec(`DELETE FROM inst_unique WHERE supplier = ? AND obj_id = ? AND inst_id `+in, args...); err != nil {
 			return err
 		}
 	}
@@ -188,9 +189,10 @@ func (t *Tx) GetInstances(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.S
 	var out []cmdb.StoredInstance
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
-		args = append(append(args, objID), int64Args(chunk)...)
+		in, inArgs := t.d.inList(chunk)
+		args = append(append(args, objID), inArgs...)
 		err := t.scanInstances(`SELECT supplier, inst_id, data FROM instances WHERE `+where+
-			` AND obj_id = ? AND inst_id IN (`+placeholders(len(chunk))+`) ORDER BY inst_id`, args,
+			` AND obj_id = ? AND inst_id `+in+` ORDER BY inst_id`, args,
 			func(si cmdb.StoredInstance) (bool, error) {
 				out = append(out, si)
 				return true, nil
@@ -209,9 +211,10 @@ func (t *Tx) DeleteInstances(scope cmdb.Scope, objID string, ids []int64) (int64
 	var n int64
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
-		args = append(append(args, objID), int64Args(chunk)...)
+		in, inArgs := t.d.inList(chunk)
+		args = append(append(args, objID), inArgs...)
 		rows, err := t.query(`DELETE FROM instances WHERE `+where+
-			` AND obj_id = ? AND inst_id IN (`+placeholders(len(chunk))+`) RETURNING supplier, inst_id`, args...)
+			` AND obj_id = ? AND inst_id `+in+` RETURNING supplier, inst_id`, args...)
 		if err != nil {
 			return 0, t.d.mapErr(err)
 		}

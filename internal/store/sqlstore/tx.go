@@ -35,6 +35,10 @@ type Dialect struct {
 	RowLocks bool
 	// IsUniqueViolation recognises a unique-constraint failure.
 	IsUniqueViolation func(error) bool
+	// IntArrays: lists of ids are bound as one array parameter
+	// ("= ANY(?)"), so that a statement's text and plan do not change with
+	// the length of the list.
+	IntArrays bool
 	// UnsetField is the expression (over the column data, with one "?" for
 	// arg) that removes a top-level key from an instance's JSON text.
 	UnsetField func(field string) (expr string, arg any)
@@ -144,6 +148,16 @@ func (t *Tx) SetMeta(key, value string) error {
 	_, err := t.exec(`INSERT INTO meta (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
+}
+
+// inList is the right-hand side of a membership test of a column in ids:
+// "IN (?,?,…)" with one argument per id, or "= ANY(?)" with the ids as one
+// array argument where the dialect binds arrays.
+func (d *Dialect) inList(ids []int64) (string, []any) {
+	if d.IntArrays {
+		return "= ANY(?)", []any{ids}
+	}
+	return "IN (" + placeholders(len(ids)) + ")", int64Args(ids)
 }
 
 func placeholders(n int) string {
