@@ -219,6 +219,10 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 				backoff(ctx, attempt)
 				continue
 			}
+			if attempt < maxConflictAttempts && racedUniqueViolation(err) && ctx.Err() == nil {
+				backoff(ctx, attempt)
+				continue
+			}
 			return unavailable(err)
 		}
 		err = sqlTx.Commit()
@@ -288,6 +292,27 @@ func connectionLost(err error) bool {
 
 func retryable(err error) bool {
 	return serializationFailure(err) || connectionLost(err)
+}
+
+// maxConflictAttempts bounds the attempts of a transaction that keeps
+// failing on a unique constraint.
+const maxConflictAttempts = 3
+
+// racedUniqueViolation reports a unique violation that fn returned as is
+// (the store's ErrConflict), not one the rules recognised and answered
+// themselves (those come back as *cmdb.Error, or as a
+// *cmdb.UniqueConflictError from an instance's unique keys). Under
+// SERIALIZABLE such a failure is most often a serialisation failure that
+// PostgreSQL cannot report as one: another transaction inserted the same
+// key after this one's snapshot, where this one never read it first (e.g.
+// two nodes writing the presets on their first start at the same moment).
+// PostgreSQL's manual advises retrying 23505 in that case; the retry sees
+// the other row and answers as the rules do. A key this transaction
+// duplicates by itself fails again, so the retries are few.
+func racedUniqueViolation(err error) bool {
+	var de *cmdb.Error
+	var uc *cmdb.UniqueConflictError
+	return errors.Is(err, cmdb.ErrConflict) && !errors.As(err, &de) && !errors.As(err, &uc)
 }
 
 // unavailable marks a connection failure as cmdb.ErrUnavailable so that the
