@@ -39,15 +39,9 @@ func (s *Service) SearchObjectTopo(ctx context.Context, c Caller, cond Body) ([]
 	}
 	out := []TopoEdge{}
 	err = s.view(ctx, func(tx cmdb.Tx) error {
-		objs, err := tx.Objects()
+		objs, byID, err := visibleObjects(tx, c)
 		if err != nil {
 			return err
-		}
-		byID := map[string]cmdb.Object{}
-		for _, o := range objs {
-			if visible(o.Supplier, c.Supplier) {
-				byID[o.ObjID] = o
-			}
 		}
 		assts, err := tx.ObjAssts()
 		if err != nil {
@@ -113,15 +107,9 @@ type MainlineNode struct {
 func (s *Service) MainlineTopo(ctx context.Context, c Caller) ([]MainlineNode, error) {
 	out := []MainlineNode{}
 	err := s.view(ctx, func(tx cmdb.Tx) error {
-		objs, err := tx.Objects()
+		_, byID, err := visibleObjects(tx, c)
 		if err != nil {
 			return err
-		}
-		byID := map[string]cmdb.Object{}
-		for _, o := range objs {
-			if visible(o.Supplier, c.Supplier) {
-				byID[o.ObjID] = o
-			}
 		}
 		assts, err := tx.ObjAssts()
 		if err != nil {
@@ -155,4 +143,20 @@ func (s *Service) MainlineTopo(ctx context.Context, c Caller) ([]MainlineNode, e
 		return nil
 	})
 	return out, err
+}
+
+// visibleObjects lists the models and indexes the ones the caller sees by
+// bk_obj_id.
+func visibleObjects(tx cmdb.Tx, c Caller) ([]cmdb.Object, map[string]cmdb.Object, error) {
+	objs, err := tx.Objects()
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := map[string]cmdb.Object{}
+	for _, o := range objs {
+		if visible(o.Supplier, c.Supplier) {
+			byID[o.ObjID] = o
+		}
+	}
+	return objs, byID, nil
 }

@@ -41,9 +41,20 @@ const QueryTimeout = 60 * time.Second
 // transaction on the counters row per block, whatever the number of nodes.
 const idBlock = 256
 
-// maxAttempts bounds the retries of a serialisation failure or of a
-// connection lost before commit.
+// maxAttempts bounds the attempts of a transaction that lost its
+// connection before commit: with the database gone, the caller hears so
+// within about a second.
 const maxAttempts = 8
+
+// maxSerialAttempts bounds the attempts of a transaction that keeps failing
+// on serialisation conflicts. Every conflict lets one of the transactions
+// involved commit, but under PostgreSQL's page- and relation-level predicate
+// locks many concurrent writers of one model (small tables are read by
+// sequential scans, which lock the whole relation) conflict with each other
+// again and again: eight attempts were too few for 12 concurrent create_inst
+// of one model over two nodes. With backoff's ceiling the last attempts
+// start within about five seconds.
+const maxSerialAttempts = 30
 
 // Dialect is PostgreSQL's flavour of the shared statements.
 var Dialect = &sqlstore.Dialect{
@@ -71,7 +82,19 @@ type DB struct {
 	ids map[string]*idRange
 }
 
-type idRange struct{ next, end int64 }
+// idRange is a node's block of one sequence: next up to end (excluded) are
+// free; refill is the taking of the next block, while one is in flight.
+type idRange struct {
+	next, end int64
+	refill    *idRefill
+}
+
+// idRefill is one taking of a block: done is closed when it ends, with err
+// its failure.
+type idRefill struct {
+	done chan struct{}
+	err  error
+}
 
 var _ cmdb.Store = (*DB)(nil)
 
@@ -176,10 +199,11 @@ func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 func (db *DB) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
+	var r retries
 	for attempt := 1; ; attempt++ {
 		sqlTx, err := db.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 		if err != nil {
-			if attempt < maxAttempts && retryable(err) && ctx.Err() == nil {
+			if r.again(ctx, err, false) {
 				backoff(ctx, attempt)
 				continue
 			}
@@ -187,7 +211,7 @@ func (db *DB) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 		}
 		err = fn(sqlstore.NewTx(ctx, sqlTx, Dialect, nil, true))
 		sqlTx.Rollback()
-		if err != nil && attempt < maxAttempts && retryable(err) && ctx.Err() == nil {
+		if err != nil && r.again(ctx, err, false) {
 			backoff(ctx, attempt)
 			continue
 		}
@@ -203,23 +227,21 @@ func (db *DB) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
+	var r retries
 	for attempt := 1; ; attempt++ {
 		sqlTx, err := db.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
 		if err != nil {
-			if attempt < maxAttempts && retryable(err) && ctx.Err() == nil {
+			if r.again(ctx, err, false) {
 				backoff(ctx, attempt)
 				continue
 			}
 			return unavailable(err)
 		}
-		err = fn(sqlstore.NewTx(ctx, sqlTx, Dialect, db, false))
+		tx := sqlstore.NewTx(ctx, sqlTx, Dialect, db, false)
+		err = fn(tx)
 		if err != nil {
 			sqlTx.Rollback()
-			if attempt < maxAttempts && retryable(err) && ctx.Err() == nil {
-				backoff(ctx, attempt)
-				continue
-			}
-			if attempt < maxConflictAttempts && racedUniqueViolation(err) && ctx.Err() == nil {
+			if r.again(ctx, err, tx.Conflicted()) {
 				backoff(ctx, attempt)
 				continue
 			}
@@ -229,7 +251,7 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 		if err == nil {
 			return nil
 		}
-		if attempt < maxAttempts && serializationFailure(err) && ctx.Err() == nil {
+		if serializationFailure(err) && r.again(ctx, err, false) {
 			backoff(ctx, attempt)
 			continue
 		}
@@ -240,32 +262,56 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 // NextID hands out ids from the node's block of seq; a new block is taken in
 // a short transaction of its own (on a separate small pool), so a rolled
 // back or retried transaction never gives an id back and the counters row is
-// locked only for that one statement.
+// locked only for that one statement. One goroutine at a time takes a new
+// block of a sequence while the others wait for it (instead of each taking
+// one and some handing out an id of a later block before the earlier block
+// is used up), so that a node's ids increase in the order it hands them out.
 func (db *DB) NextID(ctx context.Context, _ *sql.Tx, seq string) (int64, error) {
-	db.mu.Lock()
-	if r := db.ids[seq]; r != nil && r.next < r.end {
-		id := r.next
-		r.next++
+	for {
+		db.mu.Lock()
+		r := db.ids[seq]
+		if r == nil {
+			r = &idRange{}
+			db.ids[seq] = r
+		}
+		if r.next < r.end {
+			id := r.next
+			r.next++
+			db.mu.Unlock()
+			return id, nil
+		}
+		if f := r.refill; f != nil {
+			db.mu.Unlock()
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				return 0, ctx.Err()
+			}
+			// The refiller's own deadline or cancellation is not ours:
+			// try again (and refill ourselves if need be).
+			if f.err != nil && !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
+				return 0, f.err
+			}
+			continue
+		}
+		f := &idRefill{done: make(chan struct{})}
+		r.refill = f
 		db.mu.Unlock()
-		return id, nil
+		var end int64
+		err := db.idPool.QueryRow(ctx, `INSERT INTO counters (name, next) VALUES ($1, $2)
+			ON CONFLICT (name) DO UPDATE SET next = counters.next + $3 RETURNING next`, seq, int64(1+idBlock), int64(idBlock)).Scan(&end)
+		db.mu.Lock()
+		if err == nil {
+			r.next, r.end = end-idBlock, end
+		}
+		r.refill = nil
+		f.err = err
+		close(f.done)
+		db.mu.Unlock()
+		if err != nil {
+			return 0, err
+		}
 	}
-	db.mu.Unlock()
-	var end int64
-	err := db.idPool.QueryRow(ctx, `INSERT INTO counters (name, next) VALUES ($1, $2)
-		ON CONFLICT (name) DO UPDATE SET next = counters.next + $3 RETURNING next`, seq, int64(1+idBlock), int64(idBlock)).Scan(&end)
-	if err != nil {
-		return 0, err
-	}
-	start := end - idBlock
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if r := db.ids[seq]; r != nil && r.next < r.end {
-		// Another goroutine refilled meanwhile: keep its block, and hand
-		// out the first id of ours (the rest of ours is a gap).
-		return start, nil
-	}
-	db.ids[seq] = &idRange{next: start + 1, end: end}
-	return start, nil
 }
 
 func serializationFailure(err error) bool {
@@ -290,30 +336,40 @@ func connectionLost(err error) bool {
 		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "closed pool")
 }
 
-func retryable(err error) bool {
-	return serializationFailure(err) || connectionLost(err)
+// retries counts a transaction's failed attempts by cause.
+type retries struct{ serial, lost, conflict int }
+
+// again counts a failed attempt and reports whether the transaction runs
+// again; conflicted says a statement of the attempt failed on a unique
+// constraint.
+func (r *retries) again(ctx context.Context, err error, conflicted bool) bool {
+	switch {
+	case ctx.Err() != nil:
+		return false
+	case serializationFailure(err):
+		r.serial++
+		return r.serial < maxSerialAttempts
+	case connectionLost(err):
+		r.lost++
+		return r.lost < maxAttempts
+	case conflicted:
+		r.conflict++
+		return r.conflict < maxConflictAttempts
+	}
+	return false
 }
 
-// maxConflictAttempts bounds the attempts of a transaction that keeps
-// failing on a unique constraint.
-const maxConflictAttempts = 3
-
-// racedUniqueViolation reports a unique violation that fn returned as is
-// (the store's ErrConflict), not one the rules recognised and answered
-// themselves (those come back as *cmdb.Error, or as a
-// *cmdb.UniqueConflictError from an instance's unique keys). Under
+// maxConflictAttempts bounds the attempts of a transaction that failed
+// after one of its statements failed on a unique constraint. Under
 // SERIALIZABLE such a failure is most often a serialisation failure that
-// PostgreSQL cannot report as one: another transaction inserted the same
-// key after this one's snapshot, where this one never read it first (e.g.
-// two nodes writing the presets on their first start at the same moment).
-// PostgreSQL's manual advises retrying 23505 in that case; the retry sees
-// the other row and answers as the rules do. A key this transaction
-// duplicates by itself fails again, so the retries are few.
-func racedUniqueViolation(err error) bool {
-	var de *cmdb.Error
-	var uc *cmdb.UniqueConflictError
-	return errors.Is(err, cmdb.ErrConflict) && !errors.As(err, &de) && !errors.As(err, &uc)
-}
+// PostgreSQL cannot report as one: another transaction inserted the key
+// after this one's snapshot (two nodes writing the presets on their first
+// start at the same moment; two racing creates of an association that the
+// rules checked against the old snapshot). PostgreSQL's manual advises
+// retrying 23505 then; the new attempt sees the other row and answers as the
+// rules do in a serial order. A key the transaction duplicates by itself
+// fails again, so the attempts are few.
+const maxConflictAttempts = 3
 
 // unavailable marks a connection failure as cmdb.ErrUnavailable so that the
 // API answers with a clear "database unavailable" error.
@@ -328,8 +384,13 @@ func unavailable(err error) error {
 	return err
 }
 
+// backoff waits before the attempt after attempt: a random time between a
+// quarter of and a growing ceiling (4ms, 8ms, … capped at 200ms), so that
+// transactions that failed together do not run again in step and fail
+// together again.
 func backoff(ctx context.Context, attempt int) {
-	d := time.Duration(attempt*attempt)*5*time.Millisecond + time.Duration(rand.IntN(5))*time.Millisecond
+	ceiling := min(time.Duration(1)<<min(attempt, 16)*2*time.Millisecond, 200*time.Millisecond)
+	d := ceiling/4 + rand.N(ceiling*3/4)
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

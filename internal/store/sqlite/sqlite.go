@@ -76,7 +76,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	n := max(4, runtime.NumCPU()*2)
+	n := max(8, runtime.NumCPU()*4)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db := &DB{path: abs, writer: w, reader: r, ids: map[string]*idRange{}}

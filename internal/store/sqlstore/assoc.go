@@ -392,25 +392,29 @@ func (t *Tx) InstAsstEndsTaken(scope cmdb.Scope, objAsstID string, source bool, 
 		where, args := scopeSQL("supplier", scope)
 		in, inArgs := t.d.inList(chunk)
 		args = append(append(args, objAsstID), inArgs...)
-		rows, err := t.query(`SELECT DISTINCT `+col+` FROM inst_assts WHERE `+where+` AND obj_asst_id = ? AND `+
-			col+` `+in, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := t.collectIDs(out, `SELECT DISTINCT `+col+` FROM inst_assts WHERE `+where+` AND obj_asst_id = ? AND `+
+			col+` `+in, args...); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// collectIDs adds the ids a one-column query returns to set.
+func (t *Tx) collectIDs(set map[int64]bool, query string, args ...any) error {
+	rows, err := t.query(query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		set[id] = true
+	}
+	return rows.Err()
 }
 
 // insertRowsPerStatement keeps a multi-row INSERT under SQLite's and

@@ -75,21 +75,8 @@ func (t *Tx) ExistingInstances(scope cmdb.Scope, objID string, ids []int64) (map
 		where, args := scopeSQL("supplier", scope)
 		in, inArgs := t.d.inList(chunk)
 		args = append(append(args, objID), inArgs...)
-		rows, err := t.query(`SELECT inst_id FROM instances WHERE `+where+
-			` AND obj_id = ? AND inst_id `+in, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := t.collectIDs(out, `SELECT inst_id FROM instances WHERE `+where+
+			` AND obj_id = ? AND inst_id `+in, args...); err != nil {
 			return nil, err
 		}
 	}

@@ -99,9 +99,20 @@ type Tx struct {
 	d        *Dialect
 	ids      IDs
 	readOnly bool
+	// conflicted: a statement failed on a unique constraint.
+	conflicted bool
 }
 
 var _ cmdb.Tx = (*Tx)(nil)
+
+// Conflicted reports whether a statement of the transaction failed on a
+// unique constraint, whatever the rules made of it. A store that runs
+// writers concurrently retries such a transaction once it has failed: the
+// key may have been taken by a transaction that committed after this one's
+// snapshot, and only a new snapshot gives the answer a serial order would
+// (e.g. the mapping error rather than the duplicate error for an exact
+// duplicate under a 1:1 association).
+func (t *Tx) Conflicted() bool { return t.conflicted }
 
 // NewTx wraps an open transaction. ids may be nil for a read-only one.
 func NewTx(ctx context.Context, tx *sql.Tx, d *Dialect, ids IDs, readOnly bool) *Tx {
@@ -114,7 +125,11 @@ func (t *Tx) SQL() *sql.Tx { return t.tx }
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 	res, err := t.tx.ExecContext(t.ctx, t.d.Rebind(query), args...)
 	if err != nil {
-		return nil, t.d.mapErr(err)
+		err = t.d.mapErr(err)
+		if errors.Is(err, cmdb.ErrConflict) {
+			t.conflicted = true
+		}
+		return nil, err
 	}
 	return res, nil
 }
