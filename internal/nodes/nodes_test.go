@@ -52,7 +52,7 @@ func TestWriteThroughOneReadThroughOther(t *testing.T) {
 			ID    int64  `json:"id"`
 			ObjID string `json:"bk_obj_id"`
 		}](t, "search_objects", must(t, "search_objects", r.esb(ctx, "search_objects",
-			map[string]any{"condition": map[string]any{"bk_obj_id": src}})))
+			map[string]any{"bk_obj_id": src})))
 		if len(found) != 1 || found[0].ID != objID {
 			t.Fatalf("round %d: model %s (id %d) created through %s; %s finds %+v", round, src, objID, w.name, r.name, found)
 		}
@@ -619,20 +619,22 @@ func TestIDsNeverCollide(t *testing.T) {
 	c.restart(0)
 	phase(1)
 
+	type workerSeq struct {
+		w   int
+		seq string
+	}
 	bySeq := map[string][]int64{}
-	byWorker := map[int][]int64{}
+	byWorker := map[workerSeq][]int64{}
 	for _, s := range all {
 		bySeq[s.seq] = append(bySeq[s.seq], s.id)
-		if s.seq == "instance" {
-			byWorker[s.w] = append(byWorker[s.w], s.id)
-		}
+		byWorker[workerSeq{s.w, s.seq}] = append(byWorker[workerSeq{s.w, s.seq}], s.id)
 	}
 	for seq, ids := range bySeq {
 		idSet(t, seq+" ids", ids)
 	}
-	for w, ids := range byWorker {
+	for ws, ids := range byWorker {
 		if !slices.IsSorted(ids) {
-			t.Errorf("worker %d: instance ids through one node not increasing: %v", w, ids)
+			t.Errorf("worker %d: %s ids taken one after another through one node do not increase: %v", ws.w, ws.seq, ids)
 		}
 	}
 	// Every id handed out is there, once.

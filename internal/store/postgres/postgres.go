@@ -203,6 +203,7 @@ func (db *DB) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		sqlTx, err := db.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 		if err != nil {
+			db.noteLost(err)
 			if r.again(ctx, err, false) {
 				backoff(ctx, attempt)
 				continue
@@ -211,6 +212,7 @@ func (db *DB) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 		}
 		err = fn(sqlstore.NewTx(ctx, sqlTx, Dialect, nil, true))
 		sqlTx.Rollback()
+		db.noteLost(err)
 		if err != nil && r.again(ctx, err, false) {
 			backoff(ctx, attempt)
 			continue
@@ -231,6 +233,7 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		sqlTx, err := db.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
 		if err != nil {
+			db.noteLost(err)
 			if r.again(ctx, err, false) {
 				backoff(ctx, attempt)
 				continue
@@ -241,6 +244,7 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 		err = fn(tx)
 		if err != nil {
 			sqlTx.Rollback()
+			db.noteLost(err)
 			if r.again(ctx, err, tx.Conflicted()) {
 				backoff(ctx, attempt)
 				continue
@@ -251,6 +255,7 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 		if err == nil {
 			return nil
 		}
+		db.noteLost(err)
 		if serializationFailure(err) && r.again(ctx, err, false) {
 			backoff(ctx, attempt)
 			continue
@@ -309,9 +314,28 @@ func (db *DB) NextID(ctx context.Context, _ *sql.Tx, seq string) (int64, error) 
 		close(f.done)
 		db.mu.Unlock()
 		if err != nil {
+			db.noteLost(err)
 			return 0, err
 		}
 	}
+}
+
+// noteLost drops the node's id blocks when err is a lost connection. A
+// lost connection is what a failover looks like from here, and with
+// asynchronous replication the new primary may not have the counters
+// update that gave this node its block: another node could then be given
+// the same ids. The counters update of a block commits before any row that
+// uses its ids, so every id the new primary holds is below its counters and
+// a fresh block is safe. The rest of a dropped block is a gap.
+func (db *DB) noteLost(err error) {
+	if !connectionLost(err) {
+		return
+	}
+	db.mu.Lock()
+	for _, r := range db.ids {
+		r.next = r.end
+	}
+	db.mu.Unlock()
 }
 
 func serializationFailure(err error) bool {
