@@ -143,7 +143,16 @@ func (s *Service) BatchCreateInstances(ctx context.Context, c Caller, objID stri
 		if err != nil {
 			e := cmdb.AsError(err)
 			if e.Err != nil && e.Code == cmdb.CodeUnknownOrUnrecognizedError {
-				return nil, e
+				// The store failed (e.g. the database went away). Items
+				// already stored stay reported; this one and the rest are
+				// not attempted and say why.
+				if len(res.SuccessCreated) == 0 {
+					return nil, e
+				}
+				for j := i; j < len(items); j++ {
+					res.ErrorMsg[strconv.Itoa(j)] = e.Message(c.Lang)
+				}
+				return res, nil
 			}
 			res.ErrorMsg[key] = e.Message(c.Lang)
 			continue
