@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/opscmdb/cmdb/internal/cmdb"
@@ -34,86 +35,6 @@ func goErrText(err error) *cmdb.Error {
 	return cmdb.ErrText(cmdb.CodeUnknownOrUnrecognizedError, err.Error())
 }
 
-func (s *Server) searchClassifications(req *Request) (any, error) {
-	b, err := bodyMap(req, cmdb.ErrDecode())
-	if err != nil {
-		return nil, err
-	}
-	return s.svc.SearchClassifications(req.Ctx, req.Caller, b)
-}
-
-func (s *Server) createClassification(req *Request) (any, error) {
-	b, err := bodyMap(req, cmdb.ErrDecode())
-	if err != nil {
-		return nil, err
-	}
-	return s.svc.CreateClassification(req.Ctx, req.Caller, b)
-}
-
-func (s *Server) updateClassification(req *Request) (any, error) {
-	id, err := pathID(req, "id", goErrText)
-	if err != nil {
-		return nil, err
-	}
-	b, err := bodyMap(req, cmdb.ErrDecode())
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.svc.UpdateClassification(req.Ctx, req.Caller, id, b)
-}
-
-func (s *Server) deleteClassification(req *Request) (any, error) {
-	id, err := pathID(req, "id", goErrText)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.svc.DeleteClassification(req.Ctx, req.Caller, id)
-}
-
-func (s *Server) searchObjects(req *Request) (any, error) {
-	b, err := bodyMap(req, cmdb.ErrDecode())
-	if err != nil {
-		return nil, err
-	}
-	return s.svc.SearchObjects(req.Ctx, req.Caller, b)
-}
-
-func (s *Server) createObject(req *Request) (any, error) {
-	b, err := bodyMap(req, cmdb.ErrDecode())
-	if err != nil {
-		return nil, err
-	}
-	return s.svc.CreateObject(req.Ctx, req.Caller, b)
-}
-
-func (s *Server) updateObject(req *Request) (any, error) {
-	id, err := pathID(req, "id", func(error) *cmdb.Error { return cmdb.Errorf(cmdb.CodeParamsNeedInt, "id") })
-	if err != nil {
-		return nil, err
-	}
-	b, err := bodyMap(req, cmdb.ErrDecode())
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.svc.UpdateObject(req.Ctx, req.Caller, id, b)
-}
-
-func (s *Server) deleteObject(req *Request) (any, error) {
-	id, err := pathID(req, "id", func(error) *cmdb.Error { return cmdb.ErrParamsInvalid("id") })
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.svc.DeleteObject(req.Ctx, req.Caller, id)
-}
-
-func (s *Server) searchAttributes(req *Request) (any, error) {
-	b, err := bodyMap(req, cmdb.ErrDecode())
-	if err != nil {
-		return nil, err
-	}
-	return s.svc.SearchAttributes(req.Ctx, req.Caller, b)
-}
-
 func (s *Server) createAttribute(req *Request) (any, error) {
 	b, err := bodyMap(req, cmdb.ErrDecode())
 	if err != nil {
@@ -130,34 +51,51 @@ func (s *Server) createAttribute(req *Request) (any, error) {
 	return s.svc.CreateAttribute(req.Ctx, req.Caller, b, bizID)
 }
 
-func (s *Server) updateAttribute(req *Request) (any, error) {
-	id, err := pathID(req, "id", goErrText)
-	if err != nil {
-		return nil, err
-	}
-	b, err := bodyMap(req, cmdb.ErrDecode())
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.svc.UpdateAttribute(req.Ctx, req.Caller, id, b)
-}
-
-func (s *Server) deleteAttribute(req *Request) (any, error) {
-	id, err := pathID(req, "id", goErrText)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.svc.DeleteAttribute(req.Ctx, req.Caller, id)
-}
-
-func (s *Server) searchObjectTopo(req *Request) (any, error) {
-	b, err := bodyMap(req, cmdb.ErrDecode())
-	if err != nil {
-		return nil, err
-	}
-	return s.svc.SearchObjectTopo(req.Ctx, req.Caller, b)
-}
-
 func (s *Server) mainlineTopo(req *Request) (any, error) {
 	return s.svc.MainlineTopo(req.Ctx, req.Caller)
 }
+
+// The model layer's handlers are the service calls themselves, adapted:
+// decode the body (1199000 when it is not a JSON object), parse the path id
+// with the endpoint's own error, call the service once.
+
+// bodyCall adapts a service call that takes the body.
+func bodyCall[T any](fn func(context.Context, service.Caller, service.Body) (T, error)) HandlerFunc {
+	return func(req *Request) (any, error) {
+		b, err := bodyMap(req, cmdb.ErrDecode())
+		if err != nil {
+			return nil, err
+		}
+		return fn(req.Ctx, req.Caller, b)
+	}
+}
+
+// idBodyCall adapts an update: path id, then body; answers data null.
+func idBodyCall(onErr func(error) *cmdb.Error, fn func(context.Context, service.Caller, int64, service.Body) error) HandlerFunc {
+	return func(req *Request) (any, error) {
+		id, err := pathID(req, "id", onErr)
+		if err != nil {
+			return nil, err
+		}
+		b, err := bodyMap(req, cmdb.ErrDecode())
+		if err != nil {
+			return nil, err
+		}
+		return nil, fn(req.Ctx, req.Caller, id, b)
+	}
+}
+
+// idCall adapts a delete: path id only; answers data null.
+func idCall(onErr func(error) *cmdb.Error, fn func(context.Context, service.Caller, int64) error) HandlerFunc {
+	return func(req *Request) (any, error) {
+		id, err := pathID(req, "id", onErr)
+		if err != nil {
+			return nil, err
+		}
+		return nil, fn(req.Ctx, req.Caller, id)
+	}
+}
+
+// notIntID is update_object's path error; notIntParam delete_object's.
+func notIntID(error) *cmdb.Error    { return cmdb.Errorf(cmdb.CodeParamsNeedInt, "id") }
+func notIntParam(error) *cmdb.Error { return cmdb.ErrParamsInvalid("id") }
