@@ -301,18 +301,7 @@ func attrValidEnumQuote(a *Attribute, v any, name string) (any, *Error) {
 	if len(arr) == 0 && a.IsRequired {
 		return nil, Errorf(CodeParamsInvalid, name)
 	}
-	out := make([]any, 0, len(arr))
-	for _, e := range arr {
-		n, ok := attrNumber(e)
-		if !ok {
-			return nil, Errorf(CodeParamsInvalid, name)
-		}
-		if _, err := strconv.ParseInt(string(n), 10, 64); err != nil {
-			return nil, Errorf(CodeParamsInvalid, name)
-		}
-		out = append(out, n)
-	}
-	return out, nil
+	return attrIntegers(arr, name, CodeParamsInvalid)
 }
 
 func attrValidDate(a *Attribute, v any, name string) (any, *Error) {
@@ -458,14 +447,20 @@ func attrValidOrganization(a *Attribute, v any, name string) (any, *Error) {
 	if !*a.IsMultiple && len(arr) > 1 {
 		return nil, Errorf(CodeParamsInvalid, name)
 	}
+	return attrIntegers(arr, name, CodeParamsIsInvalid)
+}
+
+// attrIntegers checks that every element of arr is a JSON integer (code on
+// the first that is not) and returns them as json.Number.
+func attrIntegers(arr []any, name string, code int) (any, *Error) {
 	out := make([]any, 0, len(arr))
 	for _, e := range arr {
 		n, ok := attrNumber(e)
 		if !ok {
-			return nil, Errorf(CodeParamsIsInvalid, name)
+			return nil, Errorf(code, name)
 		}
 		if _, err := strconv.ParseInt(string(n), 10, 64); err != nil {
-			return nil, Errorf(CodeParamsIsInvalid, name)
+			return nil, Errorf(code, name)
 		}
 		out = append(out, n)
 	}
