@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/opscmdb/cmdb/internal/cmdb"
 	"github.com/opscmdb/cmdb/internal/cond"
@@ -13,7 +14,7 @@ import (
 // table.
 func (s *Server) registerAssociationRoutes() {
 	r := &s.routes
-	r.add(http.MethodPost, "/api/v3/find/instassociation", "find_instance_association", s.findInstAssts)
+	r.addDoc(http.MethodPost, "/api/v3/find/instassociation", "find_instance_association", s.findInstAssts)
 	r.add(http.MethodPost, "/api/v3/create/instassociation", "add_instance_association", s.addInstAsst)
 	r.add(http.MethodPost, "/api/v3/createmany/instassociation", "batch_create_instance_association", s.batchCreateInstAssts)
 	r.add(http.MethodDelete, "/api/v3/delete/instassociation/{bk_obj_id}/{association_id}", "delete_instance_association", s.deleteInstAsst)
@@ -54,10 +55,56 @@ func (s *Server) findInstAssts(req *Request) (any, error) {
 		ObjID     string         `json:"bk_obj_id"`
 		Condition map[string]any `json:"condition"`
 	}
-	if err := decodeInto(req, &in, cmdb.ErrDecode1199006()); err != nil {
-		return nil, err
+	if ok, bad := findArgsFromDoc(req.Doc, &in.ObjID, &in.Condition); bad {
+		return nil, cmdb.ErrDecode1199006()
+	} else if !ok {
+		body, err := docBody(req)
+		if err != nil {
+			return nil, cmdb.ErrDecode1199006()
+		}
+		if err := decodeJSON(body, &in); err != nil {
+			return nil, cmdb.ErrDecode1199006()
+		}
 	}
-	return s.svc.FindInstAssts(req.Ctx, req.Caller, in.ObjID, in.Condition)
+	return s.svc.FindInstAsstsCached(req.Ctx, req.Caller, in.ObjID, in.Condition, s.answers)
+}
+
+// findArgsFromDoc reads find_instance_association's two fields from a body
+// the door decoded, as encoding/json would decode its encoding into them:
+// bk_obj_id a string or null, condition an object or null, anything else a
+// decoding failure (bad). ok is false when doc is nil or has a key that
+// encoding/json would match to a field without being the field's exact
+// name ("BK_OBJ_ID"): the caller then decodes as for any body.
+func findArgsFromDoc(doc map[string]any, objID *string, condition *map[string]any) (ok, bad bool) {
+	if doc == nil {
+		return false, false
+	}
+	for k, v := range doc {
+		switch k {
+		case "bk_obj_id":
+			switch x := v.(type) {
+			case string:
+				*objID = x
+			case nil:
+			default:
+				bad = true
+			}
+		case "condition":
+			switch x := v.(type) {
+			case map[string]any:
+				*condition = x
+			case nil:
+			default:
+				bad = true
+			}
+		default:
+			if strings.EqualFold(k, "bk_obj_id") || strings.EqualFold(k, "condition") {
+				*objID, *condition = "", nil
+				return false, false
+			}
+		}
+	}
+	return true, bad
 }
 
 func (s *Server) addInstAsst(req *Request) (any, error) {

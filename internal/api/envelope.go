@@ -38,9 +38,20 @@ func (d Door) String() string {
 
 // Streamer is answer data written straight to the response (large answers
 // are encoded row by row as they are read, never held whole in memory).
+//
+// The writer Stream gets also offers two optional shortcuts. A streamer that
+// knows the length of its data before writing it may tell it through
+// SetDataLength(n int64): the reply then has a Content-Length instead of
+// chunked encoding. A streamer may write the envelope's tail itself, right
+// after its data and in the same Write (EnvelopeTail() string returns it),
+// and then call TailWritten(): the reply then does not end with a write of
+// one byte of its own. The bytes of the reply are the same either way.
 type Streamer interface {
 	Stream(w io.Writer) error
 }
+
+// envelopeTail follows the data of every envelope.
+const envelopeTail = "}"
 
 // Reply is one answer in the door-independent form.
 type Reply struct {
@@ -122,8 +133,10 @@ func WriteReply(w http.ResponseWriter, r Reply) error {
 				return &brokenError{err}
 			}
 		}
-		if _, err := w.Write([]byte(`}`)); err != nil {
-			return &brokenError{err}
+		if !lw.tailWritten {
+			if _, err := w.Write([]byte(envelopeTail)); err != nil {
+				return &brokenError{err}
+			}
 		}
 		return nil
 	}
@@ -185,7 +198,24 @@ type lazyWriter struct {
 	status  int
 	head    []byte
 	started bool
+	// tailWritten: the streamer wrote the envelope's tail.
+	tailWritten bool
 }
+
+// SetDataLength announces, before the first byte, how many bytes of data
+// the stream will write: the reply then has a Content-Length (head, data
+// and tail) instead of chunked encoding.
+func (l *lazyWriter) SetDataLength(n int64) {
+	if !l.started {
+		l.w.Header().Set("Content-Length", strconv.FormatInt(int64(len(l.head))+n+int64(len(envelopeTail)), 10))
+	}
+}
+
+// EnvelopeTail is what must follow the streamed data.
+func (l *lazyWriter) EnvelopeTail() string { return envelopeTail }
+
+// TailWritten records that the streamer wrote the tail after its data.
+func (l *lazyWriter) TailWritten() { l.tailWritten = true }
 
 func (l *lazyWriter) Write(p []byte) (int, error) {
 	if !l.started {

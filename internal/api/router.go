@@ -15,6 +15,8 @@ type route struct {
 	segs    []string
 	name    string // the bk-cmdb operation, for logs and metrics
 	h       HandlerFunc
+	// takesDoc: h reads Request.Doc when it is set (InvokeDoc).
+	takesDoc bool
 }
 
 func (rt *router) add(method, pattern, name string, h HandlerFunc) {
@@ -22,6 +24,13 @@ func (rt *router) add(method, pattern, name string, h HandlerFunc) {
 		method: method, pattern: pattern, name: name, h: h,
 		segs: strings.Split(strings.Trim(pattern, "/"), "/"),
 	})
+}
+
+// addDoc adds a route whose handler reads Request.Doc, the body a door has
+// decoded already, when it is set.
+func (rt *router) addDoc(method, pattern, name string, h HandlerFunc) {
+	rt.add(method, pattern, name, h)
+	rt.routes[len(rt.routes)-1].takesDoc = true
 }
 
 // match finds the route for method and path. found=false, methodOK=true

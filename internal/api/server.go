@@ -5,6 +5,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -39,6 +40,10 @@ type Config struct {
 	Logger   *slog.Logger
 	// Registry receives the HTTP metrics; nil makes a private one.
 	Registry *prometheus.Registry
+	// AnswerCacheBytes is the byte budget of the cache of encoded
+	// find_instance_association answers (service.AnswerCache): 0 means
+	// service.DefaultAnswerCacheBytes, a negative value no cache.
+	AnswerCacheBytes int64
 }
 
 // Server serves the native routes through the gateway-style and trusted
@@ -51,6 +56,7 @@ type Server struct {
 	login   *LoginVerifier
 	metrics *metrics
 	ready   func(context.Context) error
+	answers *service.AnswerCache
 }
 
 // HandlerFunc serves one native route.
@@ -64,6 +70,11 @@ type Request struct {
 	Path   map[string]string
 	Body   []byte
 	Door   Door
+	// Doc, set only for routes added with addDoc and called through
+	// InvokeDoc, is the body as the door decoded it (JSON with UseNumber);
+	// Body is then nil. A handler that cannot use Doc as it is encodes it
+	// (docBody) and decodes that, as it would the forwarded body.
+	Doc map[string]any
 }
 
 // New builds the server and its route table.
@@ -75,6 +86,15 @@ func New(svc *service.Service, cfg Config) *Server {
 		cfg.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, metrics: newMetrics(cfg.Registry)}
+	switch {
+	case cfg.AnswerCacheBytes == 0:
+		s.answers = service.NewAnswerCache(service.DefaultAnswerCacheBytes)
+	case cfg.AnswerCacheBytes > 0:
+		s.answers = service.NewAnswerCache(cfg.AnswerCacheBytes)
+	}
+	if s.answers != nil {
+		registerAnswerCacheMetrics(cfg.Registry, s.answers)
+	}
 	if cfg.LoginURL != "" {
 		s.login = NewLoginVerifier(cfg.LoginURL)
 	}
@@ -82,6 +102,10 @@ func New(svc *service.Service, cfg Config) *Server {
 	s.registerRoutes()
 	return s
 }
+
+// AnswerCache returns the cache of find_instance_association answers, nil
+// when disabled.
+func (s *Server) AnswerCache() *service.AnswerCache { return s.answers }
 
 // Apps returns the registered apps (code → secret).
 func (s *Server) Apps() map[string]string { return s.cfg.Apps }
@@ -147,6 +171,38 @@ func (s *Server) Invoke(ctx context.Context, door Door, method, path string, c s
 	}
 	data, err = s.call(ctx, rt, &Request{Ctx: ctx, Caller: c, Path: params, Body: body, Door: door})
 	return data, rt.name, err
+}
+
+// ErrBadDoc is InvokeDoc's answer for a decoded body it cannot encode
+// (never the case for JSON decoded with UseNumber).
+var ErrBadDoc = errors.New("api: body cannot be encoded")
+
+// InvokeDoc is Invoke for a door that has decoded the body (the ESB door,
+// which forwards what is left of it): a route added with addDoc gets doc as
+// it is, any other its JSON encoding, exactly as Invoke with Encode(doc).
+// The hot find_instance_association saves the encoding and the decoding
+// again of every body.
+func (s *Server) InvokeDoc(ctx context.Context, door Door, method, path string, c service.Caller, doc map[string]any) (data any, op string, err error) {
+	rt, params, _ := s.routes.match(method, path)
+	if rt == nil {
+		return nil, "", ErrNoRoute
+	}
+	req := &Request{Ctx: ctx, Caller: c, Path: params, Door: door}
+	if rt.takesDoc {
+		req.Doc = doc
+	} else if req.Body, err = Encode(doc); err != nil {
+		return nil, rt.name, ErrBadDoc
+	}
+	data, err = s.call(ctx, rt, req)
+	return data, rt.name, err
+}
+
+// docBody is the JSON body of a request called with Doc.
+func docBody(req *Request) ([]byte, error) {
+	if req.Doc == nil {
+		return req.Body, nil
+	}
+	return Encode(req.Doc)
 }
 
 func (s *Server) call(ctx context.Context, rt *route, req *Request) (data any, err error) {
@@ -346,10 +402,10 @@ func LanguageHeader(r *http.Request) string {
 
 // decodeJSON decodes a body with UseNumber; an empty body is {}.
 func decodeJSON(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
-	d := json.NewDecoder(strings.NewReader(string(body)))
+	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	if err := d.Decode(v); err != nil {
 		return err

@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -79,6 +81,9 @@ type Config struct {
 	TrustedProxies []string
 	LoginURL       string
 	LogLevel       string
+	// AnswerCache is the byte budget of the find_instance_association
+	// answer cache; 0 disables it.
+	AnswerCache int64
 }
 
 type listFlag []string
@@ -98,6 +103,8 @@ func parseConfig(name string, args []string, stderr io.Writer) (*Config, error) 
 	fs.Var(&proxies, "trusted-proxy", "CIDR allowed to use bk-cmdb's native headers, repeatable (CMDB_TRUSTED_PROXIES)")
 	fs.StringVar(&c.LoginURL, "bk-login-url", "", "BlueKing login is_login URL that verifies bk_token (CMDB_BK_LOGIN_URL)")
 	fs.StringVar(&c.LogLevel, "log-level", "", "debug, info, warn or error (CMDB_LOG_LEVEL; default info)")
+	var answerCache string
+	fs.StringVar(&answerCache, "answer-cache", "", "byte budget of the find_instance_association answer cache, e.g. 64MiB; 0 disables it (CMDB_ANSWER_CACHE; default 64MiB)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -117,6 +124,12 @@ func parseConfig(name string, args []string, stderr io.Writer) (*Config, error) 
 	env(&c.DB, "CMDB_DB", "")
 	env(&c.LoginURL, "CMDB_BK_LOGIN_URL", "")
 	env(&c.LogLevel, "CMDB_LOG_LEVEL", "info")
+	env(&answerCache, "CMDB_ANSWER_CACHE", "64MiB")
+	n, err := parseSize(answerCache)
+	if err != nil {
+		return nil, fmt.Errorf("--answer-cache: %w", err)
+	}
+	c.AnswerCache = n
 	c.Apps = apps
 	if len(c.Apps) == 0 {
 		v := os.Getenv("CMDB_APPS")
@@ -134,6 +147,31 @@ func parseConfig(name string, args []string, stderr io.Writer) (*Config, error) 
 		c.TrustedProxies = splitList(os.Getenv("CMDB_TRUSTED_PROXIES"))
 	}
 	return c, nil
+}
+
+// parseSize reads a byte count: a number with an optional unit B, K/KB/KiB,
+// M/MB/MiB or G/GB/GiB (all powers of 1024).
+func parseSize(v string) (int64, error) {
+	t := strings.TrimSpace(v)
+	num := strings.TrimRightFunc(t, func(r rune) bool { return r < '0' || r > '9' })
+	unit := strings.ToLower(strings.TrimSpace(t[len(num):]))
+	mult := int64(1)
+	switch unit {
+	case "", "b":
+	case "k", "kb", "kib":
+		mult = 1 << 10
+	case "m", "mb", "mib":
+		mult = 1 << 20
+	case "g", "gb", "gib":
+		mult = 1 << 30
+	default:
+		return 0, fmt.Errorf("size %q: unknown unit %q", v, unit)
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("size %q: want a number of bytes, e.g. 64MiB", v)
+	}
+	return n * mult, nil
 }
 
 func splitList(v string) []string {
@@ -271,8 +309,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if applied {
 		log.Info("preset data written")
 	}
+	cacheBytes := c.AnswerCache
+	if cacheBytes == 0 {
+		cacheBytes = -1 // api: a negative budget is no cache
+	}
 	srv := api.New(svc, api.Config{Apps: apps, TrustedProxies: proxies, LoginURL: c.LoginURL,
-		Version: Version, Logger: log})
+		Version: Version, Logger: log, AnswerCacheBytes: cacheBytes})
 	ln, err := net.Listen("tcp", c.Listen)
 	if err != nil {
 		return err

@@ -32,7 +32,18 @@ type InstAsstQuery struct {
 
 // AssociationTx is the part of Tx that reads and writes instance
 // associations (one row per association, indexed from both ends).
+//
+// Every write of rows (InsertInstAsst, InsertInstAssts, DeleteInstAssts)
+// also advances, in the same transaction, the version InstAsstVersion reads
+// for the models at both ends of each row written or deleted, once per call
+// and model association: the exact answer cache of find_instance_association
+// depends on it.
 type AssociationTx interface {
+	// InstAsstVersion returns the version of the rows in scope where objID
+	// is the source or the target, in the transaction's snapshot. It never
+	// decreases, grows with every committed write of such a row, and two
+	// snapshots with the same version see the same such rows.
+	InstAsstVersion(scope Scope, objID string) (int64, error)
 	// CountInstAssts counts the rows of one object association.
 	CountInstAssts(scope Scope, objAsstID string) (int64, error)
 	// InstAsstsTouching lists the rows in scope where an instance of objID

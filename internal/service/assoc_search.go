@@ -15,11 +15,14 @@ import (
 // from the store and encoded one at a time as the response is written, so
 // memory does not grow with the answer. Stream writes nothing before the
 // first row is read (or the empty answer is known), so an error before then
-// can still become an error envelope.
+// can still become an error envelope. With an AnswerCache, an answer whose
+// rows have not changed since it was stored is written from the cache.
 type InstAsstStream struct {
 	s     *Service
 	ctx   context.Context
 	query cmdb.InstAsstQuery
+	cache *AnswerCache
+	key   string // answerKey of query, with cache
 }
 
 // streamFlushBytes is how much encoded JSON is buffered before a write.
@@ -32,29 +35,65 @@ const streamFlushBytes = 32 << 10
 // deadline of its own. A client that goes away cancels it at once.
 const StreamTimeout = 30 * time.Minute
 
-// Stream writes the JSON array of rows to w.
+// Stream writes the JSON array of rows to w. With a cache, the version of
+// the model's rows is read first, in the snapshot the rows would be read
+// from: an entry of that version is written once the transaction is over;
+// otherwise the rows are streamed and, the stream complete, recorded under
+// that version (see AnswerCache.lookup).
 func (st *InstAsstStream) Stream(w io.Writer) error {
-	buf := make([]byte, 0, streamFlushBytes+1024)
-	n := 0
 	ctx, cancel := context.WithTimeout(st.ctx, StreamTimeout)
 	defer cancel()
+	var hit *cacheEntry
+	var capt *capture
 	err := st.s.view(ctx, func(tx cmdb.Tx) error {
-		return tx.EachInstAsst(st.query, func(a *cmdb.InstAssociation) error {
-			if n == 0 {
-				buf = append(buf, '[')
-			} else {
-				buf = append(buf, ',')
+		hit = nil
+		capt.drop() // an attempt the store runs again starts over
+		capt = nil
+		if st.cache != nil {
+			v, err := tx.InstAsstVersion(st.query.Scope, st.query.ObjID)
+			if err != nil {
+				return err
 			}
-			n++
-			buf = AppendInstAsst(buf, a)
-			if len(buf) >= streamFlushBytes {
-				if _, err := w.Write(buf); err != nil {
-					return err
-				}
-				buf = buf[:0]
+			if hit, capt = st.cache.lookup(st.key, v); hit != nil {
+				return nil
 			}
-			return nil
-		})
+			if tw, ok := w.(tailWriter); ok {
+				capt.tail = tw.EnvelopeTail()
+			}
+		}
+		return st.streamRows(tx, w, capt)
+	})
+	if err != nil {
+		capt.drop()
+		return err
+	}
+	if hit != nil {
+		return hit.writeTo(w)
+	}
+	capt.finish()
+	return nil
+}
+
+// streamRows encodes the query's rows to w (and to capt).
+func (st *InstAsstStream) streamRows(tx cmdb.Tx, w io.Writer, capt *capture) error {
+	buf := make([]byte, 0, streamFlushBytes+1024)
+	n := 0
+	err := tx.EachInstAsst(st.query, func(a *cmdb.InstAssociation) error {
+		if n == 0 {
+			buf = append(buf, '[')
+		} else {
+			buf = append(buf, ',')
+		}
+		n++
+		buf = AppendInstAsst(buf, a)
+		if len(buf) >= streamFlushBytes {
+			capt.write(buf)
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -63,6 +102,7 @@ func (st *InstAsstStream) Stream(w io.Writer) error {
 		buf = append(buf, '[')
 	}
 	buf = append(buf, ']')
+	capt.write(buf)
 	_, err = w.Write(buf)
 	return err
 }
@@ -168,6 +208,12 @@ func appendJSONString(b []byte, s string) []byte {
 // source or the target, filtered by the parsed condition (bk_supplier_account
 // in it is replaced by the caller's scope), ascending id, unpaged.
 func (s *Service) FindInstAssts(ctx context.Context, c Caller, objID string, condition map[string]any) (*InstAsstStream, error) {
+	return s.FindInstAsstsCached(ctx, c, objID, condition, nil)
+}
+
+// FindInstAsstsCached is FindInstAssts answered through cache (nil: none).
+func (s *Service) FindInstAsstsCached(ctx context.Context, c Caller, objID string, condition map[string]any,
+	cache *AnswerCache) (*InstAsstStream, error) {
 	if objID == "" {
 		return nil, cmdb.ErrUnassigned("bk_obj_id")
 	}
@@ -180,9 +226,15 @@ func (s *Service) FindInstAssts(ctx context.Context, c Caller, objID string, con
 		}
 		where = e
 	}
-	return &InstAsstStream{s: s, ctx: ctx, query: cmdb.InstAsstQuery{
+	st := &InstAsstStream{s: s, ctx: ctx, query: cmdb.InstAsstQuery{
 		Scope: cmdb.ScopeOf(c.Supplier), ObjID: objID, Where: where,
-	}}, nil
+	}}
+	if cache != nil {
+		if key, ok := answerKey(&st.query); ok {
+			st.cache, st.key = cache, key
+		}
+	}
+	return st, nil
 }
 
 // project keeps the requested fields of a row (all when fields is empty);

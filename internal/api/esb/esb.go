@@ -4,6 +4,7 @@
 package esb
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
@@ -56,10 +57,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body map[string]any
-	if len(strings.TrimSpace(string(raw))) == 0 {
+	if len(bytes.TrimSpace(raw)) == 0 {
 		body = map[string]any{}
 	} else {
-		d := json.NewDecoder(strings.NewReader(string(raw)))
+		d := json.NewDecoder(bytes.NewReader(raw))
 		d.UseNumber()
 		if err := d.Decode(&body); err != nil || body == nil || d.More() {
 			fail(codeESB, "Request JSON string is wrong in format, which cannot be analyzed.")
@@ -100,13 +101,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, k := range generalParams {
 		delete(body, k)
 	}
-	fwd, err := api.Encode(body)
-	if err != nil {
+	caller := service.Caller{Supplier: supplier, User: user, Lang: lang}
+	data, op, ierr := h.srv.InvokeDoc(r.Context(), api.DoorESB, comp.method, path, caller, body)
+	if ierr == api.ErrBadDoc {
 		fail(codeESB, "Request JSON string is wrong in format, which cannot be analyzed.")
 		return
 	}
-	caller := service.Caller{Supplier: supplier, User: user, Lang: lang}
-	data, op, ierr := h.srv.Invoke(r.Context(), api.DoorESB, comp.method, path, caller, fwd)
 	if ierr == api.ErrNoRoute {
 		ierr = cmdb.ErrText(cmdb.CodeUnknownOrUnrecognizedError, "404: Page Not Found")
 		op = name

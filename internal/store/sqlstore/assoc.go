@@ -75,25 +75,37 @@ func (t *Tx) InstAsstsTouching(scope cmdb.Scope, objID string, ids []int64) ([]c
 	return out, nil
 }
 
+// DeleteInstAssts deletes the rows and advances the versions of the models
+// at both ends of the rows it deleted (per supplier and model association).
 func (t *Tx) DeleteInstAssts(scope cmdb.Scope, ids []int64) (int64, error) {
 	if len(ids) == 0 {
 		return 0, errors.New("store: DeleteInstAssts with no ids")
 	}
 	var n int64
+	keys := versionKeys{}
 	for _, chunk := range chunks(ids, 500) {
 		where, args := scopeSQL("supplier", scope)
 		in, inArgs := t.d.inList(chunk)
-		res, err := t.exec(`DELETE FROM inst_assts WHERE `+where+` AND id `+in, append(args, inArgs...)...)
+		rows, err := t.query(`DELETE FROM inst_assts WHERE `+where+` AND id `+in+
+			` RETURNING supplier, obj_asst_id, obj_id, asst_obj_id`, append(args, inArgs...)...)
 		if err != nil {
+			return 0, t.d.mapErr(err)
+		}
+		for rows.Next() {
+			var a cmdb.InstAssociation
+			if err := rows.Scan(&a.Supplier, &a.ObjAsstID, &a.ObjID, &a.AsstObjID); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			keys.add(&a)
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return 0, err
 		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return 0, err
-		}
-		n += k
 	}
-	return n, nil
+	return n, t.bumpVersions(keys)
 }
 
 // instAsstColumns maps the row's document fields to columns for cond.ToSQL.
@@ -272,10 +284,17 @@ func (t *Tx) InstAsstTaken(scope cmdb.Scope, objAsstID string, instID, asstInstI
 	return err == nil, err
 }
 
+// InsertInstAsst inserts the row and advances the versions of the models at
+// both its ends (for its supplier and model association).
 func (t *Tx) InsertInstAsst(a *cmdb.InstAssociation) error {
 	_, err := t.exec(`INSERT INTO inst_assts (supplier, id, obj_asst_id, obj_id, inst_id, asst_obj_id, asst_inst_id, asst_id, biz_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.Supplier, a.ID, a.ObjAsstID, a.ObjID, a.InstID, a.AsstObjID, a.AsstInstID, a.AsstID, a.BizID)
-	return err
+	if err != nil {
+		return err
+	}
+	keys := versionKeys{}
+	keys.add(a)
+	return t.bumpVersions(keys)
 }
 
 // LockObjAsst locks the object association's row for the rest of the
@@ -421,7 +440,13 @@ func (t *Tx) collectIDs(set map[int64]bool, query string, args ...any) error {
 // PostgreSQL's bound-parameter limits.
 const insertRowsPerStatement = 100
 
+// InsertInstAssts inserts the rows and advances the versions of the models
+// at their ends (per supplier and model association), once each.
 func (t *Tx) InsertInstAssts(rows []cmdb.InstAssociation) error {
+	keys := versionKeys{}
+	for i := range rows {
+		keys.add(&rows[i])
+	}
 	for len(rows) > 0 {
 		part := rows[:min(len(rows), insertRowsPerStatement)]
 		rows = rows[len(part):]
@@ -440,5 +465,5 @@ func (t *Tx) InsertInstAssts(rows []cmdb.InstAssociation) error {
 			return err
 		}
 	}
-	return nil
+	return t.bumpVersions(keys)
 }

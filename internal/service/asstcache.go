@@ -1,0 +1,343 @@
+package service
+
+import (
+	"io"
+	"sync"
+	"sync/atomic"
+)
+
+// AnswerCache holds encoded find_instance_association answers (the JSON
+// array of rows, the data part of the reply), so that a repeated query is
+// answered without reading and encoding its rows again. It is exact:
+//
+//   - Every write of rows advances, in its own transaction, the versions of
+//     the models at both ends of the rows written or deleted (the store does
+//     it: cmdb.AssociationTx). A version never goes back.
+//   - An entry is stored under the query (scope, model, condition: see
+//     answerKey) and the version of the model's rows in the scope
+//     (InstAsstVersion) read in the same snapshot as the rows it holds.
+//   - Every read first reads the current version in its own snapshot (the
+//     database's, on every node: nothing process-local is trusted) and is
+//     served from an entry only when the entry has exactly that version.
+//
+// Of two snapshots one always contains the other, and versions only grow;
+// so an entry is only ever served to a snapshot that sees the very rows it
+// was built from, and a write acknowledged before a read began is in that
+// read's snapshot, hence in its version.
+//
+// An answer is stored from the second time its query is asked (see
+// lookup); entries live within a byte budget, least recently used first
+// out, and none is larger than half of it.
+type AnswerCache struct {
+	max      int64 // byte budget of the entries
+	maxEntry int64 // largest entry (data + key)
+
+	mu      sync.Mutex
+	entries map[string]*cacheEntry
+	head    cacheEntry // LRU ring sentinel: head.next is the most recently used
+	used    int64
+
+	// capturing is the memory held by answers being captured; it may not
+	// pass max/2, so that many large misses at once cannot grow the heap
+	// without bound.
+	capturing atomic.Int64
+
+	hits, misses, stale, stores, evictions, skipped atomic.Uint64
+}
+
+// DefaultAnswerCacheBytes is the default byte budget of the answer cache.
+const DefaultAnswerCacheBytes = 64 << 20
+
+// entryOverhead is what an entry costs besides its data and key.
+const entryOverhead = 160
+
+// cacheEntry is an answer (or a ghost). Only its place in the LRU ring
+// changes once it is stored (under the cache's lock): a hit may still be
+// writing it out after it left the cache.
+type cacheEntry struct {
+	key     string
+	version int64
+	// chunks hold the answer, in order, followed by tail (the envelope's
+	// tail of the writer that streamed it, if any: see writeTo).
+	chunks [][]byte
+	tail   string
+	answer int64 // bytes of the answer (tail excluded)
+	size   int64 // accounted bytes: chunk capacities, key, overhead
+	// ghost: the answer is not held, only its size (see lookup).
+	ghost      bool
+	prev, next *cacheEntry
+}
+
+// NewAnswerCache returns a cache of at most maxBytes of answers, or nil
+// (no cache: every read runs its query) when maxBytes ≤ 0. An answer larger
+// than half the budget is never stored.
+func NewAnswerCache(maxBytes int64) *AnswerCache {
+	if maxBytes <= 0 {
+		return nil
+	}
+	c := &AnswerCache{max: maxBytes, maxEntry: maxBytes / 2, entries: map[string]*cacheEntry{}}
+	c.head.prev, c.head.next = &c.head, &c.head
+	return c
+}
+
+// AnswerCacheStats are the cache's counters, for metrics.
+type AnswerCacheStats struct {
+	// Hits are answers served from the cache; Misses answers read from the
+	// store, of which Stale found an entry of an older version.
+	Hits, Misses, Stale uint64
+	// Stores are answers stored; Skipped answers not stored (too large,
+	// capture memory exhausted, or an entry of a newer version present);
+	// Evictions entries dropped for room.
+	Stores, Skipped, Evictions uint64
+	// Entries (ghosts included) and Bytes are the cache's content now;
+	// MaxBytes its budget.
+	Entries         int
+	Bytes, MaxBytes int64
+}
+
+// Stats returns the counters.
+func (c *AnswerCache) Stats() AnswerCacheStats {
+	c.mu.Lock()
+	n, used := len(c.entries), c.used
+	c.mu.Unlock()
+	return AnswerCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Stale: c.stale.Load(),
+		Stores: c.stores.Load(), Skipped: c.skipped.Load(), Evictions: c.evictions.Load(),
+		Entries: n, Bytes: used, MaxBytes: c.max}
+}
+
+// lookup returns the answer of key built at version (a hit), or nil and a
+// capture for the read's answer. An answer is captured (to be stored) only
+// when the key was asked for before — an entry of an older version, or a
+// ghost: the size of a recent answer that was not stored — and that answer
+// was not too large; so a query asked once costs no copy, and a query whose
+// answer is too large is not copied again and again for nothing. Entries
+// are never modified (a hit may still be writing one out): a stale entry is
+// replaced by a ghost.
+func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := &capture{c: c, key: key, version: version}
+	e := c.entries[key]
+	switch {
+	case e == nil:
+		c.misses.Add(1)
+		return nil, p
+	case e.version == version && !e.ghost:
+		c.unlink(e)
+		c.pushFront(e)
+		c.hits.Add(1)
+		return e, nil
+	case e.version > version:
+		// An entry of a newer version than this read's snapshot: the
+		// read answers from its own snapshot and leaves the entry alone.
+		c.misses.Add(1)
+		p.dead = true
+		return nil, p
+	}
+	c.misses.Add(1)
+	c.remove(e)
+	if !e.ghost {
+		// Stale: it can never be served again.
+		c.stale.Add(1)
+		e = &cacheEntry{key: key, version: e.version, answer: e.answer, size: int64(len(key)) + entryOverhead, ghost: true}
+	}
+	c.entries[key] = e
+	c.pushFront(e)
+	c.used += e.size
+	p.admit = e.answer <= c.maxEntry-int64(len(key))-entryOverhead
+	p.hint = e.answer
+	return nil, p
+}
+
+// store adds an entry unless one of a newer version is present (a ghost
+// never replaces an answer of its own version), then evicts the least
+// recently used entries until the budget holds.
+func (c *AnswerCache) store(e *cacheEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.entries[e.key]; old != nil {
+		if old.version > e.version || e.ghost && !old.ghost && old.version == e.version {
+			if !e.ghost {
+				c.skipped.Add(1)
+			}
+			return
+		}
+		c.remove(old)
+	}
+	c.entries[e.key] = e
+	c.pushFront(e)
+	c.used += e.size
+	if !e.ghost {
+		c.stores.Add(1)
+	}
+	for c.used > c.max && c.head.prev != &c.head {
+		c.remove(c.head.prev)
+		c.evictions.Add(1)
+	}
+}
+
+func (c *AnswerCache) remove(e *cacheEntry) {
+	c.unlink(e)
+	delete(c.entries, e.key)
+	c.used -= e.size
+}
+
+func (c *AnswerCache) unlink(e *cacheEntry) {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+}
+
+func (c *AnswerCache) pushFront(e *cacheEntry) {
+	e.prev, e.next = &c.head, c.head.next
+	c.head.next.prev = e
+	c.head.next = e
+}
+
+// dataLengthSetter is a writer that can be told the length of the data
+// before its first byte (api.Streamer: the reply's Content-Length).
+type dataLengthSetter interface{ SetDataLength(n int64) }
+
+// tailWriter is a writer whose envelope tail the streamer may write itself,
+// in the same Write as the end of its data (api.Streamer).
+type tailWriter interface {
+	EnvelopeTail() string
+	TailWritten()
+}
+
+// writeTo writes the answer to w: with the tail it holds when w asks for
+// that very tail (one Write less for the reply), else without.
+func (e *cacheEntry) writeTo(w io.Writer) error {
+	if ls, ok := w.(dataLengthSetter); ok {
+		ls.SetDataLength(e.answer)
+	}
+	tw, withTail := w.(tailWriter)
+	withTail = withTail && e.tail != "" && tw.EnvelopeTail() == e.tail
+	left := e.answer // bytes of the answer still to write
+	for _, b := range e.chunks {
+		if !withTail {
+			b = b[:min(int64(len(b)), left)]
+			left -= int64(len(b))
+		}
+		if len(b) == 0 {
+			continue
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	if withTail {
+		tw.TailWritten()
+	}
+	return nil
+}
+
+// Capture chunk sizes: the first chunk is the hint (the size of the
+// answer's last version) and a little room, or minChunk; later ones double
+// up to maxChunk.
+const (
+	minChunk = 32 << 10
+	maxChunk = 4 << 20
+)
+
+// capture follows an answer as it is streamed: it counts its bytes and,
+// when admitted, copies them to store the answer once complete. A nil
+// capture ignores writes.
+type capture struct {
+	c        *AnswerCache
+	key      string
+	version  int64
+	tail     string // stored after the answer (see cacheEntry)
+	admit    bool   // copy the answer
+	hint     int64  // size of the answer's last version, 0 if unknown
+	chunks   [][]byte
+	n        int64 // bytes of the answer so far
+	reserved int64 // capacity taken from c.capturing
+	dead     bool  // records nothing (gave up, or a newer entry exists)
+}
+
+// write follows p, giving the copy up when the answer grows past the
+// largest entry or the capture memory is exhausted.
+func (p *capture) write(b []byte) {
+	if p == nil || p.dead {
+		return
+	}
+	p.n += int64(len(b))
+	if !p.admit {
+		return
+	}
+	for len(b) > 0 {
+		last := len(p.chunks) - 1
+		if last < 0 || len(p.chunks[last]) == cap(p.chunks[last]) {
+			held := p.reserved
+			size := min(max(held, minChunk), maxChunk)
+			if last < 0 && p.hint > 0 {
+				size = p.hint + p.hint/64 + 4096
+			}
+			size = min(size, p.c.maxEntry-held-int64(len(p.key)+len(p.tail))-entryOverhead)
+			if size <= 0 || p.c.capturing.Add(size) > p.c.max/2 {
+				if size > 0 {
+					p.c.capturing.Add(-size)
+				}
+				p.release()
+				p.admit = false
+				p.c.skipped.Add(1)
+				return
+			}
+			p.reserved += size
+			p.chunks = append(p.chunks, make([]byte, 0, size))
+			last++
+		}
+		ch := p.chunks[last]
+		k := copy(ch[len(ch):cap(ch)], b)
+		p.chunks[last] = ch[:len(ch)+k]
+		b = b[k:]
+	}
+}
+
+// release gives the copy's memory back.
+func (p *capture) release() {
+	p.chunks = nil
+	p.c.capturing.Add(-p.reserved)
+	p.reserved = 0
+}
+
+// drop forgets the capture (the stream failed).
+func (p *capture) drop() {
+	if p == nil || p.dead {
+		return
+	}
+	p.release()
+	p.dead = true
+}
+
+// finish records the complete answer (the stream ended without an error):
+// the answer itself, followed by its tail, when it was copied, else a ghost
+// of its size.
+func (p *capture) finish() {
+	if p == nil || p.dead {
+		return
+	}
+	answer := p.n
+	if p.admit && p.tail != "" {
+		p.write([]byte(p.tail)) // may give the copy up
+	}
+	p.dead = true
+	overhead := int64(len(p.key)) + entryOverhead
+	if !p.admit {
+		p.c.store(&cacheEntry{key: p.key, version: p.version, answer: answer, size: overhead, ghost: true})
+		return
+	}
+	// A last chunk with much room left is copied to its size.
+	if last := len(p.chunks) - 1; last >= 0 {
+		if ch := p.chunks[last]; cap(ch)-len(ch) > cap(ch)/8 {
+			p.chunks[last] = append(make([]byte, 0, len(ch)), ch...)
+		}
+	}
+	size := overhead
+	for _, ch := range p.chunks {
+		size += int64(cap(ch))
+	}
+	chunks := p.chunks
+	p.release()
+	p.c.store(&cacheEntry{key: p.key, version: p.version, chunks: chunks, tail: p.tail, answer: answer, size: size})
+}

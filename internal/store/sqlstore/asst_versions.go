@@ -1,0 +1,89 @@
+package sqlstore
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/opscmdb/cmdb/internal/cmdb"
+)
+
+// asstVersionKey is a row of asst_versions (migration 0004): the rows of
+// one supplier and model association with the model at one end.
+type asstVersionKey struct {
+	supplier, objID, objAsstID string
+}
+
+// versionKeys collects the distinct keys of a write.
+type versionKeys map[asstVersionKey]struct{}
+
+// add adds the keys of a row written or deleted: one per end model.
+func (k versionKeys) add(a *cmdb.InstAssociation) {
+	k[asstVersionKey{a.Supplier, a.ObjID, a.ObjAsstID}] = struct{}{}
+	k[asstVersionKey{a.Supplier, a.AsstObjID, a.ObjAsstID}] = struct{}{}
+}
+
+// bumpVersions adds one to the version of each key, inserting the keys not
+// yet present. The keys go in one sorted order, so that two PostgreSQL
+// transactions bumping the same keys take their row locks in the same order
+// and never deadlock.
+func (t *Tx) bumpVersions(keys versionKeys) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	list := make([]asstVersionKey, 0, len(keys))
+	for k := range keys {
+		list = append(list, k)
+	}
+	slices.SortFunc(list, func(a, b asstVersionKey) int {
+		return cmp.Or(cmp.Compare(a.supplier, b.supplier), cmp.Compare(a.objID, b.objID), cmp.Compare(a.objAsstID, b.objAsstID))
+	})
+	for len(list) > 0 {
+		part := list[:min(len(list), 100)]
+		list = list[len(part):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO asst_versions (supplier, obj_id, obj_asst_id, version) VALUES `)
+		args := make([]any, 0, 3*len(part))
+		for i, k := range part {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(`(?,?,?,1)`)
+			args = append(args, k.supplier, k.objID, k.objAsstID)
+		}
+		q.WriteString(` ON CONFLICT (supplier, obj_id, obj_asst_id) DO UPDATE SET version = asst_versions.version + 1`)
+		if _, err := t.exec(q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InstAsstVersion sums the versions of objID's rows in scope (one range of
+// the primary key per supplier). The statement is kept as plain as can be
+// (no aggregate; one supplier compared with =): it is prepared on every
+// cache hit, and on SQLite preparing is most of its cost.
+func (t *Tx) InstAsstVersion(scope cmdb.Scope, objID string) (int64, error) {
+	var q string
+	var args []any
+	if len(scope) == 1 {
+		q, args = `SELECT version FROM asst_versions WHERE supplier = ? AND obj_id = ?`, []any{scope[0], objID}
+	} else {
+		where, a := scopeSQL("supplier", scope)
+		q, args = `SELECT version FROM asst_versions WHERE `+where+` AND obj_id = ?`, append(a, objID)
+	}
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var sum int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return 0, err
+		}
+		sum += v
+	}
+	return sum, rows.Err()
+}
