@@ -46,8 +46,12 @@ func (st *InstAsstStream) Stream(w io.Writer) error {
 	var hit *cacheEntry
 	var capt *capture
 	err := st.s.view(ctx, func(tx cmdb.Tx) error {
-		hit = nil
-		capt.drop() // an attempt the store runs again starts over
+		// An attempt the store runs again starts over.
+		if hit != nil {
+			st.cache.done(hit)
+			hit = nil
+		}
+		capt.drop()
 		capt = nil
 		if st.cache != nil {
 			v, err := tx.InstAsstVersion(st.query.Scope, st.query.ObjID)
@@ -63,6 +67,9 @@ func (st *InstAsstStream) Stream(w io.Writer) error {
 		}
 		return st.streamRows(tx, w, capt)
 	})
+	if hit != nil {
+		defer st.cache.done(hit)
+	}
 	if err != nil {
 		capt.drop()
 		return err

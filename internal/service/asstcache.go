@@ -2,6 +2,7 @@ package service
 
 import (
 	"io"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -34,13 +35,17 @@ type AnswerCache struct {
 
 	mu      sync.Mutex
 	entries map[string]*cacheEntry
-	head    cacheEntry // LRU ring sentinel: head.next is the most recently used
+	head    *cacheEntry // LRU ring sentinel: head.next is the most recently used
 	used    int64
 
 	// capturing is the memory held by answers being captured; it may not
 	// pass max/2, so that many large misses at once cannot grow the heap
 	// without bound.
 	capturing atomic.Int64
+
+	// mapped is the memory of the answers outside the Go heap
+	// (asstcache_mem_unix.go).
+	mapped *atomic.Int64
 
 	hits, misses, stale, stores, evictions, skipped atomic.Uint64
 }
@@ -66,6 +71,11 @@ type cacheEntry struct {
 	// ghost: the answer is not held, only its size (see lookup).
 	ghost      bool
 	prev, next *cacheEntry
+	// refs counts the hits writing the answer out; dropped: the entry left
+	// the cache. The chunks are freed when both hold (freeChunk). Both
+	// under the cache's lock.
+	refs    int
+	dropped bool
 }
 
 // NewAnswerCache returns a cache of at most maxBytes of answers, or nil
@@ -75,8 +85,21 @@ func NewAnswerCache(maxBytes int64) *AnswerCache {
 	if maxBytes <= 0 {
 		return nil
 	}
-	c := &AnswerCache{max: maxBytes, maxEntry: maxBytes / 2, entries: map[string]*cacheEntry{}}
-	c.head.prev, c.head.next = &c.head, &c.head
+	c := &AnswerCache{max: maxBytes, maxEntry: maxBytes / 2, entries: map[string]*cacheEntry{}, head: &cacheEntry{},
+		mapped: &atomic.Int64{}}
+	c.head.prev, c.head.next = c.head, c.head
+	// A cache that is dropped (tests, a server made again) frees its
+	// answers: nothing of it is in use any more. (The entries, the sentinel
+	// and the counter do not point back to c.)
+	type held struct {
+		entries map[string]*cacheEntry
+		mapped  *atomic.Int64
+	}
+	runtime.AddCleanup(c, func(h held) {
+		for _, e := range h.entries {
+			freeChunks(e.chunks, h.mapped)
+		}
+	}, held{c.entries, c.mapped})
 	return c
 }
 
@@ -90,9 +113,10 @@ type AnswerCacheStats struct {
 	// Evictions entries dropped for room.
 	Stores, Skipped, Evictions uint64
 	// Entries (ghosts included) and Bytes are the cache's content now;
-	// MaxBytes its budget.
-	Entries         int
-	Bytes, MaxBytes int64
+	// MaxBytes its budget; OffHeap the part of the memory it holds (answers
+	// being written out or captured included) outside the Go heap.
+	Entries                  int
+	Bytes, MaxBytes, OffHeap int64
 }
 
 // Stats returns the counters.
@@ -102,7 +126,7 @@ func (c *AnswerCache) Stats() AnswerCacheStats {
 	c.mu.Unlock()
 	return AnswerCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Stale: c.stale.Load(),
 		Stores: c.stores.Load(), Skipped: c.skipped.Load(), Evictions: c.evictions.Load(),
-		Entries: n, Bytes: used, MaxBytes: c.max}
+		Entries: n, Bytes: used, MaxBytes: c.max, OffHeap: c.mapped.Load()}
 }
 
 // lookup returns the answer of key built at version (a hit), or nil and a
@@ -114,6 +138,8 @@ func (c *AnswerCache) Stats() AnswerCacheStats {
 // are never modified (a hit may still be writing one out): a stale entry is
 // replaced by a ghost.
 func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) {
+	var free [][]byte
+	defer func() { freeChunks(free, c.mapped) }()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p := &capture{c: c, key: key, version: version}
@@ -125,6 +151,7 @@ func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) 
 	case e.version == version && !e.ghost:
 		c.unlink(e)
 		c.pushFront(e)
+		e.refs++ // until done
 		c.hits.Add(1)
 		return e, nil
 	case e.version > version:
@@ -135,7 +162,7 @@ func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) 
 		return nil, p
 	}
 	c.misses.Add(1)
-	c.remove(e)
+	free = c.remove(e, free)
 	if !e.ghost {
 		// Stale: it can never be served again.
 		c.stale.Add(1)
@@ -153,16 +180,19 @@ func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) 
 // never replaces an answer of its own version), then evicts the least
 // recently used entries until the budget holds.
 func (c *AnswerCache) store(e *cacheEntry) {
+	var free [][]byte
+	defer func() { freeChunks(free, c.mapped) }()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.entries[e.key]; old != nil {
 		if old.version > e.version || e.ghost && !old.ghost && old.version == e.version {
 			if !e.ghost {
 				c.skipped.Add(1)
+				free = append(free, e.chunks...)
 			}
 			return
 		}
-		c.remove(old)
+		free = c.remove(old, free)
 	}
 	c.entries[e.key] = e
 	c.pushFront(e)
@@ -170,16 +200,41 @@ func (c *AnswerCache) store(e *cacheEntry) {
 	if !e.ghost {
 		c.stores.Add(1)
 	}
-	for c.used > c.max && c.head.prev != &c.head {
-		c.remove(c.head.prev)
+	for c.used > c.max && c.head.prev != c.head {
+		free = c.remove(c.head.prev, free)
 		c.evictions.Add(1)
 	}
 }
 
-func (c *AnswerCache) remove(e *cacheEntry) {
+// remove takes e out of the cache; its chunks are added to free when no
+// hit is writing them.
+func (c *AnswerCache) remove(e *cacheEntry, free [][]byte) [][]byte {
 	c.unlink(e)
 	delete(c.entries, e.key)
 	c.used -= e.size
+	e.dropped = true
+	if e.refs == 0 {
+		free = append(free, e.chunks...)
+	}
+	return free
+}
+
+// done ends a hit on e (lookup): the last hit on an entry that left the
+// cache frees its chunks.
+func (c *AnswerCache) done(e *cacheEntry) {
+	c.mu.Lock()
+	e.refs--
+	last := e.refs == 0 && e.dropped
+	c.mu.Unlock()
+	if last {
+		freeChunks(e.chunks, c.mapped)
+	}
+}
+
+func freeChunks(chunks [][]byte, mapped *atomic.Int64) {
+	for _, b := range chunks {
+		freeChunk(b, mapped)
+	}
 }
 
 func (c *AnswerCache) unlink(e *cacheEntry) {
@@ -188,7 +243,7 @@ func (c *AnswerCache) unlink(e *cacheEntry) {
 }
 
 func (c *AnswerCache) pushFront(e *cacheEntry) {
-	e.prev, e.next = &c.head, c.head.next
+	e.prev, e.next = c.head, c.head.next
 	c.head.next.prev = e
 	c.head.next = e
 }
@@ -278,13 +333,15 @@ func (p *capture) write(b []byte) {
 				if size > 0 {
 					p.c.capturing.Add(-size)
 				}
-				p.release()
+				p.freeCopy()
 				p.admit = false
 				p.c.skipped.Add(1)
 				return
 			}
-			p.reserved += size
-			p.chunks = append(p.chunks, make([]byte, 0, size))
+			ch := allocChunk(int(size), p.c.mapped)
+			p.c.capturing.Add(int64(cap(ch)) - size)
+			p.reserved += int64(cap(ch))
+			p.chunks = append(p.chunks, ch)
 			last++
 		}
 		ch := p.chunks[last]
@@ -294,8 +351,9 @@ func (p *capture) write(b []byte) {
 	}
 }
 
-// release gives the copy's memory back.
-func (p *capture) release() {
+// freeCopy frees the copy.
+func (p *capture) freeCopy() {
+	freeChunks(p.chunks, p.c.mapped)
 	p.chunks = nil
 	p.c.capturing.Add(-p.reserved)
 	p.reserved = 0
@@ -306,7 +364,7 @@ func (p *capture) drop() {
 	if p == nil || p.dead {
 		return
 	}
-	p.release()
+	p.freeCopy()
 	p.dead = true
 }
 
@@ -330,14 +388,17 @@ func (p *capture) finish() {
 	// A last chunk with much room left is copied to its size.
 	if last := len(p.chunks) - 1; last >= 0 {
 		if ch := p.chunks[last]; cap(ch)-len(ch) > cap(ch)/8 {
-			p.chunks[last] = append(make([]byte, 0, len(ch)), ch...)
+			p.chunks[last] = append(allocChunk(len(ch), p.c.mapped), ch...)
+			freeChunk(ch, p.c.mapped)
 		}
 	}
 	size := overhead
 	for _, ch := range p.chunks {
 		size += int64(cap(ch))
 	}
-	chunks := p.chunks
-	p.release()
+	chunks := p.chunks // now the entry's
+	p.chunks = nil
+	p.c.capturing.Add(-p.reserved)
+	p.reserved = 0
 	p.c.store(&cacheEntry{key: p.key, version: p.version, chunks: chunks, tail: p.tail, answer: answer, size: size})
 }

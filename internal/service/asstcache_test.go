@@ -701,11 +701,12 @@ func TestAnswerKeyInjective(t *testing.T) {
 // than half of it; a newer version replaces an entry, an older one does
 // not.
 func TestAnswerCacheBudget(t *testing.T) {
-	c := NewAnswerCache(1 << 20)
+	c := NewAnswerCache(4 << 20)
 	fill := func(key string, version int64, size int) bool {
 		t.Helper()
 		e, p := c.lookup(key, version)
 		if e != nil {
+			c.done(e)
 			return true
 		}
 		chunk := bytes.Repeat([]byte{'x'}, 1000)
@@ -727,29 +728,42 @@ func TestAnswerCacheBudget(t *testing.T) {
 	}
 	// Too large: never stored, and not copied again.
 	for i := 0; i < 3; i++ {
-		if fill("big", 1, 600<<10) {
+		if fill("big", 1, 2100<<10) {
 			t.Fatal("an answer of more than half the budget was stored")
 		}
 	}
 	// Many entries: the budget holds, the least recently used go first.
 	for i := 0; i < 40; i++ {
 		k := fmt.Sprint("k", i)
-		fill(k, 1, 50000)
-		fill(k, 1, 50000)
+		fill(k, 1, 150000)
+		fill(k, 1, 150000)
 		fill("a", 2, 10000) // keeps a recently used
 		if st := c.Stats(); st.Bytes > st.MaxBytes {
 			t.Fatalf("%d bytes held, budget %d", st.Bytes, st.MaxBytes)
 		}
 	}
-	if !fill("a", 2, 10000) || !fill("k39", 1, 50000) {
+	if !fill("a", 2, 10000) || !fill("k39", 1, 150000) {
 		t.Error("recently used entries evicted")
 	}
-	if fill("k0", 1, 50000) {
+	if fill("k0", 1, 150000) {
 		t.Error("the least recently used entry is still there")
 	}
 	st := c.Stats()
 	if st.Evictions == 0 || c.capturing.Load() != 0 {
 		t.Errorf("stats %+v, capturing %d", st, c.capturing.Load())
+	}
+	// Every chunk outside the heap belongs to an entry in the cache (those
+	// evicted or replaced were freed).
+	var mapped int64
+	for _, e := range c.entries {
+		for _, ch := range e.chunks {
+			if cap(ch) >= offHeapMin {
+				mapped += int64(cap(ch))
+			}
+		}
+	}
+	if got := c.Stats().OffHeap; got != mapped {
+		t.Errorf("%d bytes mapped, the entries hold %d", got, mapped)
 	}
 	t.Logf("%+v", st)
 	if NewAnswerCache(0) != nil {
@@ -895,5 +909,74 @@ func TestAnswerCacheEnvelopeTail(t *testing.T) {
 			t.Errorf("stored with tail %v, envelope writer: %q (tail written %v, length %d), want %q (length %d)",
 				storedWithTail, env.String(), env.tailWritten, env.length, wantEnv, len(want))
 		}
+	}
+}
+
+// TestAnswerCacheHitsOutliveEviction: answers being written out by hits
+// stay intact while writes of new versions and evictions take them out of
+// the cache (their memory is freed by the last hit), and every answer
+// written is the one of its key and version.
+func TestAnswerCacheHitsOutliveEviction(t *testing.T) {
+	c := NewAnswerCache(1 << 20) // room for a few 200 KB answers
+	answer := func(key string, version int64) []byte {
+		return bytes.Repeat([]byte(fmt.Sprintf("[%s@%d]", key, version)), 200<<10/12)
+	}
+	var versions [16]atomic.Int64
+	d := 2 * time.Second
+	if testing.Short() {
+		d = 300 * time.Millisecond
+	}
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	var hits atomic.Int64
+	var failed atomic.Bool
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(g), 1))
+			for time.Now().Before(deadline) && !failed.Load() {
+				k := rng.IntN(len(versions))
+				if rng.IntN(8) == 0 {
+					versions[k].Add(1) // a write
+				}
+				key, v := fmt.Sprint("k", k), versions[k].Load()
+				want := answer(key, v)
+				e, p := c.lookup(key, v)
+				if e != nil {
+					var got bytes.Buffer
+					time.Sleep(time.Duration(rng.IntN(200)) * time.Microsecond) // evictions meanwhile
+					err := e.writeTo(&got)
+					c.done(e)
+					hits.Add(1)
+					if err != nil || !bytes.Equal(got.Bytes(), want) {
+						failed.Store(true)
+						t.Errorf("%s@%d: hit answered %d bytes (%v), want %d", key, v, got.Len(), err, len(want))
+					}
+					continue
+				}
+				for b := want; len(b) > 0; b = b[min(len(b), 32<<10):] {
+					p.write(b[:min(len(b), 32<<10)])
+				}
+				p.finish()
+			}
+		}()
+	}
+	wg.Wait()
+	st := c.Stats()
+	t.Logf("%d hits checked; %+v", hits.Load(), st)
+	if hits.Load() == 0 || st.Evictions == 0 {
+		t.Error("no hits or no evictions: the test did not test")
+	}
+	var mapped int64
+	for _, e := range c.entries {
+		for _, ch := range e.chunks {
+			if cap(ch) >= offHeapMin {
+				mapped += int64(cap(ch))
+			}
+		}
+	}
+	if got := c.Stats().OffHeap; got != mapped {
+		t.Errorf("%d bytes mapped, the entries hold %d", got, mapped)
 	}
 }
