@@ -147,7 +147,11 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
-		if !Dialect.IsUniqueViolation(err) {
+		// Two nodes starting at once race on CREATE TABLE IF NOT
+		// EXISTS: the loser sees a duplicate catalog row (23505) or a
+		// duplicate relation (42P07); either way the table exists.
+		var pe *pgconn.PgError
+		if !Dialect.IsUniqueViolation(err) && !(errors.As(err, &pe) && pe.Code == "42P07") {
 			return fmt.Errorf("postgres: migrations table: %w", err)
 		}
 	}
