@@ -13,6 +13,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -84,6 +85,10 @@ type Config struct {
 	// AnswerCache is the byte budget of the find_instance_association
 	// answer cache; 0 disables it.
 	AnswerCache int64
+	// Pprof is an address for net/http/pprof; empty (the default) serves
+	// none. It is a separate listener so that profiles never share the
+	// API's address or its authentication.
+	Pprof string
 }
 
 type listFlag []string
@@ -103,6 +108,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (*Config, error) 
 	fs.Var(&proxies, "trusted-proxy", "CIDR allowed to use bk-cmdb's native headers, repeatable (CMDB_TRUSTED_PROXIES)")
 	fs.StringVar(&c.LoginURL, "bk-login-url", "", "BlueKing login is_login URL that verifies bk_token (CMDB_BK_LOGIN_URL)")
 	fs.StringVar(&c.LogLevel, "log-level", "", "debug, info, warn or error (CMDB_LOG_LEVEL; default info)")
+	fs.StringVar(&c.Pprof, "pprof", "", "address for Go's pprof profiles, e.g. 127.0.0.1:6060; off when empty (CMDB_PPROF)")
 	var answerCache string
 	fs.StringVar(&answerCache, "answer-cache", "", "byte budget of the find_instance_association answer cache, e.g. 64MiB; 0 disables it (CMDB_ANSWER_CACHE; default 64MiB)")
 	if err := fs.Parse(args); err != nil {
@@ -124,6 +130,7 @@ func parseConfig(name string, args []string, stderr io.Writer) (*Config, error) 
 	env(&c.DB, "CMDB_DB", "")
 	env(&c.LoginURL, "CMDB_BK_LOGIN_URL", "")
 	env(&c.LogLevel, "CMDB_LOG_LEVEL", "info")
+	env(&c.Pprof, "CMDB_PPROF", "")
 	env(&answerCache, "CMDB_ANSWER_CACHE", "64MiB")
 	n, err := parseSize(answerCache)
 	if err != nil {
@@ -324,6 +331,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if c.Pprof != "" {
+		pl, err := net.Listen("tcp", c.Pprof)
+		if err != nil {
+			return fmt.Errorf("--pprof: %w", err)
+		}
+		defer pl.Close()
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		go func() { _ = http.Serve(pl, mux) }()
+		log.Info("pprof serving", "listen", pl.Addr().String())
 	}
 	log.Info("cmdb serving", "listen", ln.Addr().String(), "version", Version, "apps", len(apps))
 	errc := make(chan error, 1)
