@@ -26,6 +26,19 @@ type Store interface {
 	Close() error
 }
 
+// VersionPeeker is an optional Store capability: the current version of
+// the instance associations of objID in scope (AssociationTx.InstAsstVersion)
+// without opening a transaction, for the answer cache's hits.
+//
+// It must count every write acknowledged before the call began (a write's
+// version is visible here before its Update returns), and it may count a
+// write not yet acknowledged, or be behind one that is still committing;
+// the number must be one InstAsstVersion would read in some snapshot taken
+// at or after the call began.
+type VersionPeeker interface {
+	PeekInstAsstVersion(ctx context.Context, scope Scope, objID string) (int64, error)
+}
+
 // ErrUnavailable marks a failure to reach the database (a restart, a
 // killed connection): the request may be tried again.
 var ErrUnavailable = errors.New("store: database unavailable")

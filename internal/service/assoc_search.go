@@ -43,6 +43,21 @@ const StreamTimeout = 30 * time.Minute
 func (st *InstAsstStream) Stream(w io.Writer) error {
 	ctx, cancel := context.WithTimeout(st.ctx, StreamTimeout)
 	defer cancel()
+	if st.cache != nil {
+		if p, ok := st.s.store.(cmdb.VersionPeeker); ok {
+			// A hit needs no transaction: the store tells the current
+			// version, which counts every acknowledged write.
+			// A failure to peek is left to the transaction below, which
+			// retries and reports it.
+			v, err := p.PeekInstAsstVersion(ctx, st.query.Scope, st.query.ObjID)
+			if err == nil {
+				if hit := st.cache.peek(st.key, v); hit != nil {
+					defer st.cache.done(hit)
+					return hit.writeTo(w)
+				}
+			}
+		}
+	}
 	var hit *cacheEntry
 	var capt *capture
 	err := st.s.view(ctx, func(tx cmdb.Tx) error {

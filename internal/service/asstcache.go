@@ -176,6 +176,22 @@ func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) 
 	return nil, p
 }
 
+// peek returns the entry of key at exactly version, as lookup does on a hit,
+// or nil; a nil result counts nothing (the caller goes on to lookup).
+func (c *AnswerCache) peek(key string, version int64) *cacheEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[key]
+	if e == nil || e.ghost || e.version != version {
+		return nil
+	}
+	c.unlink(e)
+	c.pushFront(e)
+	e.refs++ // until done
+	c.hits.Add(1)
+	return e
+}
+
 // store adds an entry unless one of a newer version is present (a ghost
 // never replaces an answer of its own version), then evicts the least
 // recently used entries until the budget holds.

@@ -199,6 +199,17 @@ func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, QueryTimeout)
 }
 
+// PeekInstAsstVersion reads the version in one statement of its own
+// (cmdb.VersionPeeker): its snapshot holds every write committed, on any
+// node, before it began.
+func (db *DB) PeekInstAsstVersion(ctx context.Context, scope cmdb.Scope, objID string) (int64, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	v, err := sqlstore.PeekVersion(ctx, db.db, Dialect, scope, objID)
+	db.noteLost(err)
+	return v, unavailable(err)
+}
+
 // View runs fn in a read-only REPEATABLE READ transaction: one snapshot.
 func (db *DB) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 	ctx, cancel := withTimeout(ctx)

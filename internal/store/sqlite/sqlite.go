@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"path/filepath"
@@ -42,6 +43,17 @@ type DB struct {
 
 	mu  sync.Mutex
 	ids map[string]*idRange
+
+	// wmu is held through each write transaction and the update of
+	// versions after it, so that versions advance in commit order.
+	wmu sync.Mutex
+	// versions mirrors asst_versions (summed per supplier and model) as of
+	// the last commit; it is only kept when lock holds the data file for
+	// this process alone (see lockFile), since no other process's writes
+	// would reach it.
+	vmu      sync.RWMutex
+	versions map[sqlstore.VersionBump]int64
+	lock     io.Closer
 }
 
 type idRange struct{ next, end int64 }
@@ -57,6 +69,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	dsn := func(txlock string) string {
 		q := url.Values{}
+		if txlock == "immediate" {
+			q.Add("_pragma", "cache_size(-32768)")
+		}
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "busy_timeout(10000)")
 		q.Add("_pragma", "foreign_keys(1)")
@@ -80,16 +95,57 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db := &DB{path: abs, writer: w, reader: r, ids: map[string]*idRange{}}
+	lock, err := lockFile(abs + "-lock")
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.lock = lock
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	if lock != nil {
+		if db.versions, err = sqlstore.LoadVersions(ctx, db.writer); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 
-// Close closes both pools.
+// Close closes both pools and lets another process open the file.
 func (db *DB) Close() error {
-	return errors.Join(db.reader.Close(), db.writer.Close())
+	err := errors.Join(db.reader.Close(), db.writer.Close())
+	if db.lock != nil {
+		err = errors.Join(err, db.lock.Close())
+	}
+	return err
+}
+
+// PeekInstAsstVersion reads the version from memory (cmdb.VersionPeeker):
+// every write transaction of the file goes through this process, and adds
+// its increments there after it commits and before its Update returns.
+// Without the file lock it reads the database.
+func (db *DB) PeekInstAsstVersion(ctx context.Context, scope cmdb.Scope, objID string) (int64, error) {
+	if db.versions == nil {
+		return sqlstore.PeekVersion(ctx, db.reader, Dialect, scope, objID)
+	}
+	db.vmu.RLock()
+	defer db.vmu.RUnlock()
+	var sum int64
+	if scope == nil {
+		for k, v := range db.versions {
+			if k.ObjID == objID {
+				sum += v
+			}
+		}
+		return sum, nil
+	}
+	for _, sup := range scope {
+		sum += db.versions[sqlstore.VersionBump{Supplier: sup, ObjID: objID}]
+	}
+	return sum, nil
 }
 
 // Ping checks that the file can be read.
@@ -205,12 +261,15 @@ func (db *DB) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	ids := &txIDs{db: db}
-	if err := fn(sqlstore.NewTx(ctx, sqlTx, Dialect, ids, false)); err != nil {
+	tx := sqlstore.NewTx(ctx, sqlTx, Dialect, ids, false)
+	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		db.dropRefills(ids.refilled)
 		return err
@@ -218,6 +277,13 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		db.dropRefills(ids.refilled)
 		return err
+	}
+	if b := tx.Bumped(); len(b) > 0 && db.versions != nil {
+		db.vmu.Lock()
+		for _, k := range b {
+			db.versions[k]++
+		}
+		db.vmu.Unlock()
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"cmp"
+	"context"
+	"database/sql"
 	"slices"
 	"strings"
 
@@ -55,27 +57,65 @@ func (t *Tx) bumpVersions(keys versionKeys) error {
 		if _, err := t.exec(q.String(), args...); err != nil {
 			return err
 		}
+		for _, k := range part {
+			t.bumped = append(t.bumped, VersionBump{Supplier: k.supplier, ObjID: k.objID})
+		}
 	}
 	return nil
 }
 
-// InstAsstVersion sums the versions of objID's rows in scope (one range of
-// the primary key per supplier). The statement is kept as plain as can be
-// (no aggregate; one supplier compared with =): it is prepared on every
-// cache hit, and on SQLite preparing is most of its cost.
-func (t *Tx) InstAsstVersion(scope cmdb.Scope, objID string) (int64, error) {
-	var q string
-	var args []any
-	if len(scope) == 1 {
-		q, args = `SELECT version FROM asst_versions WHERE supplier = ? AND obj_id = ?`, []any{scope[0], objID}
-	} else {
-		where, a := scopeSQL("supplier", scope)
-		q, args = `SELECT version FROM asst_versions WHERE `+where+` AND obj_id = ?`, append(a, objID)
+// VersionBump is one increment of the version of a supplier's rows of a
+// model (summed over its model associations, as InstAsstVersion reads it).
+type VersionBump struct{ Supplier, ObjID string }
+
+// Bumped lists the increments the transaction made to asst_versions, for a
+// store that mirrors the versions in memory once the transaction commits.
+func (t *Tx) Bumped() []VersionBump { return t.bumped }
+
+// LoadVersions reads every version, summed per supplier and model, for a
+// store that mirrors them in memory.
+func LoadVersions(ctx context.Context, db *sql.DB) (map[VersionBump]int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT supplier, obj_id, version FROM asst_versions`)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := t.query(q, args...)
+	defer rows.Close()
+	m := map[VersionBump]int64{}
+	for rows.Next() {
+		var k VersionBump
+		var v int64
+		if err := rows.Scan(&k.Supplier, &k.ObjID, &v); err != nil {
+			return nil, err
+		}
+		m[k] += v
+	}
+	return m, rows.Err()
+}
+
+// PeekVersion is InstAsstVersion as one statement of its own (outside any
+// transaction): the version as of the statement's snapshot, which holds
+// every write committed before it began.
+func PeekVersion(ctx context.Context, db *sql.DB, d *Dialect, scope cmdb.Scope, objID string) (int64, error) {
+	q, args := versionQuery(scope, objID)
+	rows, err := db.QueryContext(ctx, d.Rebind(q), args...)
 	if err != nil {
 		return 0, err
 	}
+	return sumVersions(rows)
+}
+
+// versionQuery selects the versions of objID's rows in scope (one range of
+// the primary key per supplier). The statement is kept as plain as can be
+// (no aggregate; one supplier compared with =).
+func versionQuery(scope cmdb.Scope, objID string) (string, []any) {
+	if len(scope) == 1 {
+		return `SELECT version FROM asst_versions WHERE supplier = ? AND obj_id = ?`, []any{scope[0], objID}
+	}
+	where, a := scopeSQL("supplier", scope)
+	return `SELECT version FROM asst_versions WHERE ` + where + ` AND obj_id = ?`, append(a, objID)
+}
+
+func sumVersions(rows *sql.Rows) (int64, error) {
 	defer rows.Close()
 	var sum int64
 	for rows.Next() {
@@ -86,4 +126,17 @@ func (t *Tx) InstAsstVersion(scope cmdb.Scope, objID string) (int64, error) {
 		sum += v
 	}
 	return sum, rows.Err()
+}
+
+// InstAsstVersion sums the versions of objID's rows in scope (one range of
+// the primary key per supplier). The statement is kept as plain as can be
+// (no aggregate; one supplier compared with =): it is prepared on every
+// cache hit, and on SQLite preparing is most of its cost.
+func (t *Tx) InstAsstVersion(scope cmdb.Scope, objID string) (int64, error) {
+	q, args := versionQuery(scope, objID)
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return sumVersions(rows)
 }

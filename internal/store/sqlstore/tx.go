@@ -101,6 +101,8 @@ type Tx struct {
 	readOnly bool
 	// conflicted: a statement failed on a unique constraint.
 	conflicted bool
+	// bumped: the asst_versions increments of the transaction so far.
+	bumped []VersionBump
 }
 
 var _ cmdb.Tx = (*Tx)(nil)
