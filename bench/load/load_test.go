@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +15,13 @@ import (
 
 	"github.com/opscmdb/cmdb/internal/cli"
 )
+
+// TestMain lets this test binary, run again by startReplayProcess (which
+// re-executes os.Executable()), be the replay child.
+func TestMain(m *testing.M) {
+	serveReplayIfAsked()
+	os.Exit(m.Run())
+}
 
 // startInProcess runs cmdb's serve in this process on a free loopback port.
 func startInProcess(t *testing.T) string {
@@ -58,11 +67,20 @@ func startInProcess(t *testing.T) string {
 }
 
 // TestLoadSmoke runs the whole generator with tiny numbers against an
-// in-process cmdb: it must finish with every answer verified.
+// in-process cmdb, with the replay in a child process (the default) and
+// in-process: it must finish with every answer verified.
 func TestLoadSmoke(t *testing.T) {
 	base := startInProcess(t)
+	for _, inproc := range []bool{false, true} {
+		name := map[bool]string{false: "separate", true: "inproc"}[inproc]
+		t.Run(name, func(t *testing.T) { smoke(t, base, inproc) })
+	}
+}
+
+func smoke(t *testing.T, base string, inproc bool) {
 	cfg := defaultConfig()
 	cfg.Target, cfg.App = base, "a:b"
+	cfg.ReplayInProc = inproc
 	cfg.Pairs, cfg.Insts, cfg.Assocs, cfg.Answer = 1, 50, 500, 40
 	cfg.C, cfg.D, cfg.LoadConc = 4, time.Second, 3
 	cfg.Big, cfg.BigRows, cfg.BigReps = true, 300, 2
@@ -89,9 +107,101 @@ func TestLoadSmoke(t *testing.T) {
 	if rep.BigCmdb.Reps != 2 || rep.BigStatic.Reps != 2 || rep.BigCmdb.Rows != 300 {
 		t.Errorf("big: %+v / %+v", rep.BigCmdb, rep.BigStatic)
 	}
-	for _, want := range []string{"load:", "query cmdb:", "query static:", "ratio cmdb/static:", "big cmdb:", "big static:"} {
+	wants := []string{"load:", "query cmdb:", "query static:", "ratio cmdb/static:", "big cmdb:", "big static:"}
+	if inproc {
+		wants = append(wants, "in the generator's process\n")
+	} else {
+		wants = append(wants, " in a separate process (pid ")
+		if runtime.GOOS == "linux" { // the child's CPU comes from /proc
+			if rep.Replay.ServerCPU <= 0 || !strings.Contains(out.String(), "; replay CPU ") {
+				t.Errorf("no replay CPU reported (%v)", rep.Replay.ServerCPU)
+			}
+		}
+	}
+	for _, want := range wants {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+// TestReplayProcess runs the replay as a child (this test binary again)
+// and checks it serves the answers byte for byte, refuses anything else,
+// and is gone, its file removed, after close.
+func TestReplayProcess(t *testing.T) {
+	big := bytes.Repeat([]byte(`{"x":1},`), 100_000)
+	answers := map[string][]byte{`{"a":1}`: []byte(`{"result":true}`), `{"b":2}`: big, `{"c":3}`: {}}
+	rp, err := startReplayProcess(context.Background(), answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rp.close()
+	if rp.cmd == nil || rp.cmd.Process.Pid == os.Getpid() {
+		t.Fatal("replay not in a separate process")
+	}
+	if _, err := os.Stat(rp.file); !os.IsNotExist(err) {
+		t.Errorf("answers file %s still there after start: %v", rp.file, err)
+	}
+	post := func(method, path, body string) (*http.Response, []byte) {
+		req, _ := http.NewRequest(method, rp.base+path, strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, b
+	}
+	for k, v := range answers {
+		resp, b := post(http.MethodPost, findPath, k)
+		if resp.StatusCode != 200 || !bytes.Equal(b, v) || resp.Header.Get("Content-Type") != "application/json" ||
+			resp.Header.Get("Content-Length") != strconv.Itoa(len(v)) {
+			t.Errorf("%s: HTTP %d, %d bytes, headers %v; want 200, %d bytes", k, resp.StatusCode, len(b), resp.Header, len(v))
+		}
+	}
+	for _, c := range [][3]string{{http.MethodPost, findPath, `{"z":0}`}, {http.MethodGet, findPath, ""}, {http.MethodPost, "/x", `{"a":1}`}} {
+		if resp, _ := post(c[0], c[1], c[2]); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%v: HTTP %d, want 404", c, resp.StatusCode)
+		}
+	}
+	rp.close()
+	select {
+	case <-rp.done:
+	default:
+		t.Error("replay process not waited for after close")
+	}
+	if rp.cmd.ProcessState == nil || !rp.cmd.ProcessState.Exited() {
+		t.Errorf("replay process state after close: %v", rp.cmd.ProcessState)
+	}
+}
+
+func TestAnswersFile(t *testing.T) {
+	in := map[string][]byte{"": []byte("empty key"), "k": {}, "big": bytes.Repeat([]byte{0, 1, 2}, 70000)}
+	path, err := writeAnswers(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(path)
+	out, err := readAnswers(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(in) {
+		t.Fatalf("read %d answers, want %d", len(out), len(in))
+	}
+	for k, v := range in {
+		if w, ok := out[k]; !ok || !bytes.Equal(w, v) {
+			t.Errorf("answer %q: got %d bytes (present %v), want %d", k, len(w), ok, len(v))
+		}
+	}
+	b, _ := os.ReadFile(path)
+	for _, cut := range []int{0, 5, len(answersMagic) + 4, len(b) - 1} {
+		os.WriteFile(path, b[:cut], 0o600)
+		if _, err := readAnswers(path); err == nil {
+			t.Errorf("file cut at %d bytes accepted", cut)
 		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 )
 
 func main() {
+	serveReplayIfAsked() // the replay child: this binary run again (see replay.go)
 	cfg := defaultConfig()
 	fs := flag.NewFlagSet("load", flag.ExitOnError)
 	fs.Usage = func() {
@@ -52,6 +53,7 @@ Flags:
 	fs.IntVar(&cfg.BigReps, "big-reps", cfg.BigReps, "repetitions of the -big request per server")
 	fs.IntVar(&cfg.CaptureMax, "capture", cfg.CaptureMax, "distinct answers captured for the static replay")
 	fs.Int64Var(&cfg.CaptureBytes, "capture-bytes", cfg.CaptureBytes, "byte budget of the captured answers")
+	fs.BoolVar(&cfg.ReplayInProc, "replay-inproc", false, "serve the static replay from the generator's own process instead of a separate one (a baseline no separate server reaches)")
 	fs.DurationVar(&cfg.ReqTimeout, "req-timeout", cfg.ReqTimeout, "timeout of one HTTP request")
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "timeout of the whole run")
 	fs.Int64Var(&cfg.Seed, "seed", 0, "random seed (0: from the clock)")

@@ -7,16 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -33,8 +29,9 @@ type phaseResult struct {
 	Elapsed   time.Duration
 	P50, P99  time.Duration
 	Max       time.Duration
-	ServerCPU time.Duration // with -bin: cmdb's user+system CPU during the phase
-	SelfCPU   time.Duration // this process's CPU during the phase (client; and the replay server in the static phase)
+	ServerCPU time.Duration // the server's user+system CPU during the phase: cmdb's with -bin, the replay's in its own process
+	ServerWho string        // whose ServerCPU: "cmdb" or "replay"
+	SelfCPU   time.Duration // this process's CPU during the phase (client; and the replay server with -replay-inproc)
 }
 
 // queryPhase runs the client loop: C workers, each picking a random source
@@ -106,15 +103,6 @@ func (r *runner) queryPhase(ctx context.Context, name, base string, keys []srcRe
 		res.Max = all[len(all)-1]
 	}
 	return res
-}
-
-// selfCPU is this process's user+system CPU time so far.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // doPost sends one request and reads the whole body into buf; trace, when
@@ -332,45 +320,4 @@ func (r *runner) bigPhase(ctx context.Context, name, base string, capture bool) 
 		res.MinTTLB, res.MaxTTLB = ttlb[0], ttlb[len(ttlb)-1]
 	}
 	return res
-}
-
-// ---- the static replay ----
-
-type replay struct {
-	base string
-	hs   *http.Server
-}
-
-// startReplay serves, on a loopback port, the captured bytes for the same
-// request body at the find_instance_association path.
-func startReplay(answers map[string][]byte) (*replay, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	h := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, err := io.ReadAll(req.Body)
-		if err != nil || req.Method != http.MethodPost || req.URL.Path != findPath {
-			http.NotFound(w, req)
-			return
-		}
-		ans, ok := answers[string(body)]
-		if !ok {
-			http.NotFound(w, req)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(ans)))
-		w.WriteHeader(http.StatusOK)
-		w.Write(ans)
-	})
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	go hs.Serve(ln)
-	return &replay{base: "http://" + ln.Addr().String(), hs: hs}, nil
-}
-
-func (rp *replay) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	rp.hs.Shutdown(ctx)
 }

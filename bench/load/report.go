@@ -57,7 +57,7 @@ func (r *runner) printPhase(p phaseResult) {
 		p.Name, p.Requests, p.Elapsed.Round(time.Millisecond), r.cfg.C, p.reqPerSec(), p.rowsPerSec(), p.mbPerSec(),
 		fmtDur(p.P50), fmtDur(p.P99), fmtDur(p.Max), p.Errors)
 	if p.ServerCPU > 0 && p.Requests > 0 {
-		fmt.Fprintf(r.out, "; cmdb CPU %.1fs = %s/request (%.2f cores)", p.ServerCPU.Seconds(),
+		fmt.Fprintf(r.out, "; %s CPU %.1fs = %s/request (%.2f cores)", p.ServerWho, p.ServerCPU.Seconds(),
 			fmtDur(p.ServerCPU/time.Duration(p.Requests)), p.ServerCPU.Seconds()/p.Elapsed.Seconds())
 	}
 	if p.SelfCPU > 0 {

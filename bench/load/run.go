@@ -48,6 +48,8 @@ type config struct {
 	Seed       int64
 	Keep       bool
 
+	ReplayInProc bool // serve the replay from this process, not a child
+
 	Out io.Writer
 }
 
@@ -207,7 +209,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	// (b) query against cmdb, capturing answers for the replay.
 	cpu0 := r.serverCPU()
 	q := r.queryPhase(ctx, "query cmdb", r.base, r.keys, true)
-	q.ServerCPU = r.serverCPU() - cpu0
+	q.ServerCPU, q.ServerWho = r.serverCPU()-cpu0, "cmdb"
 	r.rep.Query = q
 	r.printPhase(q)
 	r.rssMark("after query")
@@ -220,8 +222,15 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		r.rssMark("after big")
 	}
 
-	// (c) the same loop against a static server replaying cmdb's bytes.
-	rp, err := startReplay(r.capture)
+	// (c) the same loop against a static server replaying cmdb's bytes, in
+	// its own process unless -replay-inproc.
+	var rp *replay
+	var err error
+	if cfg.ReplayInProc {
+		rp, err = startReplay(r.capture)
+	} else {
+		rp, err = startReplayProcess(ctx, r.capture)
+	}
 	if err != nil {
 		return r.rep, err
 	}
@@ -230,12 +239,14 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	if len(r.capture) > len(r.capKeys) {
 		big = " + the big answer"
 	}
-	fmt.Fprintf(r.out, "replay: %d captured answers of %d source instances%s, %.1f MB, serving on %s\n",
-		len(r.capKeys), len(r.keys), big, float64(r.capSize)/1e6, rp.base)
+	fmt.Fprintf(r.out, "replay: %d captured answers of %d source instances%s, %.1f MB, serving on %s %s\n",
+		len(r.capKeys), len(r.keys), big, float64(r.capSize)/1e6, rp.base, rp.where())
 	if len(r.capKeys) == 0 {
 		return r.rep, errors.New("no verified answer was captured for the replay")
 	}
+	cpu0 = rp.cpu()
 	s := r.queryPhase(ctx, "query static", rp.base, r.capKeys, false)
+	s.ServerCPU, s.ServerWho = rp.cpu()-cpu0, "replay"
 	r.rep.Replay = s
 	r.printPhase(s)
 	if cfg.Big && r.bigBody != nil {

@@ -145,10 +145,13 @@ func (s *server) memory() (hwm, rss int64) {
 	return hwm, rss
 }
 
-// cpu reads the server's user+system CPU time from /proc/PID/stat
-// (clock ticks of 1/100 s, Linux's USER_HZ).
-func (s *server) cpu() time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+// cpu reads the server's user+system CPU time.
+func (s *server) cpu() time.Duration { return procCPU(s.cmd.Process.Pid) }
+
+// procCPU reads a child process's user+system CPU time from /proc/PID/stat
+// (clock ticks of 1/100 s, Linux's USER_HZ); 0 where there is no /proc.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
 	}
