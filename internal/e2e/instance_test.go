@@ -384,6 +384,14 @@ func TestInstDelete(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		oaID, err := tx.NextID("cc_ObjAsst")
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertObjAsst(&cmdb.ObjectAssociation{ID: oaID, Supplier: "0", ObjAsstID: "bk_switch_connect_sw2", ObjID: "bk_switch",
+			AsstObjID: "sw2", AsstID: "connect", Mapping: "n:n"}); err != nil {
+			return err
+		}
 		return tx.InsertInstAsst(&cmdb.InstAssociation{ID: id, InstID: c, ObjID: "bk_switch", AsstInstID: live, AsstObjID: "sw2",
 			Supplier: "0", ObjAsstID: "bk_switch_connect_sw2", AsstID: "connect"})
 	})
@@ -553,6 +561,14 @@ func TestInstSearchInst(t *testing.T) {
 	e.storeUpdate(func(tx cmdb.Tx) error {
 		id, err := tx.NextID("cc_InstAsst")
 		if err != nil {
+			return err
+		}
+		oaID, err := tx.NextID("cc_ObjAsst")
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertObjAsst(&cmdb.ObjectAssociation{ID: oaID, Supplier: "0", ObjAsstID: "sw2_connect_bk_switch", ObjID: "sw2",
+			AsstObjID: "bk_switch", AsstID: "connect", Mapping: "n:n"}); err != nil {
 			return err
 		}
 		return tx.InsertInstAsst(&cmdb.InstAssociation{ID: id, InstID: b, ObjID: "sw2", AsstInstID: sw, AsstObjID: "bk_switch",

@@ -95,6 +95,9 @@ func TestCheckInstanceDelete(t *testing.T) {
 			ctx := context.Background()
 			st := asstTestStore(t)
 			err := st.Update(ctx, func(tx cmdb.Tx) error {
+				if err := insertObjAsstsOf(tx, c.rows); err != nil {
+					return err
+				}
 				for i := range c.rows {
 					if err := tx.InsertInstAsst(&c.rows[i]); err != nil {
 						return err
@@ -149,4 +152,26 @@ func TestCheckInstanceDelete(t *testing.T) {
 			}
 		})
 	}
+}
+
+// insertObjAsstsOf inserts the model association of each row (supplier 0):
+// rows are only ever written under an existing one, and the store finds a
+// model's rows through its model associations.
+func insertObjAsstsOf(tx cmdb.Tx, rows []cmdb.InstAssociation) error {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r.ObjAsstID] {
+			continue
+		}
+		seen[r.ObjAsstID] = true
+		id, err := tx.NextID("cc_ObjAsst")
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertObjAsst(&cmdb.ObjectAssociation{ID: id, Supplier: "0", ObjAsstID: r.ObjAsstID, ObjID: r.ObjID,
+			AsstObjID: r.AsstObjID, AsstID: r.AsstID, Mapping: "n:n"}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

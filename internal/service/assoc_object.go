@@ -180,7 +180,10 @@ func (s *Service) DeleteObjAsst(ctx context.Context, c Caller, id int64) error {
 		if a.IsPre != nil && *a.IsPre {
 			return cmdb.Errorf(cmdb.CodeDeletePredefinedAssociation)
 		}
-		n, err := tx.CountInstAssts(cmdb.ScopeOf(c.Supplier), a.ObjAsstID)
+		// Rows of any supplier keep it: without it they would be rows no
+		// model association explains, which the store's lookups by model
+		// (obj_assts → inst_assts) no longer find.
+		n, err := tx.CountInstAssts(nil, a.ObjAsstID)
 		if err != nil {
 			return err
 		}

@@ -10,15 +10,19 @@ import (
 
 	"github.com/opscmdb/cmdb/internal/cmdb"
 	"github.com/opscmdb/cmdb/internal/cond"
+	"github.com/opscmdb/cmdb/internal/store/sqlstore"
 )
 
 // The query plans of the association reads. A cmdb database has no
 // statistics (nothing runs ANALYZE), so SQLite plans with its defaults,
 // under which "supplier = ?" — the first column of every index — looks
 // selective; the indexes of migration 0003 end in id so that the documented
-// filters of find_instance_association are still answered by an index range
-// that is already in id order: no table scan, no sort, cost following the
-// answer. BenchmarkFindInstanceAssociation (assoc_stream_test.go) shows the
+// filters of find_instance_association by model association are still
+// answered by an index range that is already in id order: no table scan, no
+// sort, cost following the answer. Since migration 0005 the target end is
+// searched in inst_assts_pair, and a filter by model through the model
+// associations at that end (obj_assts): index searches whose (few) rows are
+// sorted. BenchmarkFindInstanceAssociation (assoc_stream_test.go) shows the
 // same 2,000-row answer costing the same from 20,000 and 1,000,000 rows.
 
 func eq(field string, v any) cond.Pred { return cond.Pred{Field: field, Op: cond.OpEq, Value: v} }
@@ -45,22 +49,22 @@ var planCases = []planCase{
 		index: "inst_assts_obj_asst_id", cols: []string{"obj_asst_id"}},
 	{name: "find_instance_association {bk_asst_inst_id}",
 		q:     cmdb.InstAsstQuery{Scope: cmdb.ScopeOf("0"), ObjID: "host", Where: eq("bk_asst_inst_id", int64(3))},
-		index: "inst_assts_asst_inst_id", cols: []string{"asst_inst_id"}},
+		index: "inst_assts_pair", cols: []string{"obj_asst_id", "asst_inst_id"}, sorted: true},
 	{name: "find_instance_association {bk_obj_asst_id, bk_asst_inst_id}",
 		q:     cmdb.InstAsstQuery{Scope: cmdb.ScopeOf("0"), ObjID: "host", Where: cond.And{eq("bk_obj_asst_id", "bk_switch_connect_host"), eq("bk_asst_inst_id", int64(3))}},
-		index: "inst_assts_asst_inst_id", cols: []string{"asst_inst_id"}},
+		index: "inst_assts_pair", cols: []string{"obj_asst_id", "asst_inst_id"}, sorted: true},
 	{name: "search_inst_asst_object_inst_base_info, source role",
 		q: cmdb.InstAsstQuery{Scope: cmdb.ScopeOf("0"), Where: cond.And{eq("bk_obj_id", "bk_switch"), eq("bk_inst_id", int64(7)),
 			eq("bk_asst_obj_id", "host")}, Limit: 20},
-		index: "inst_assts_src", cols: []string{"obj_id", "inst_id"}},
+		index: "inst_assts_obj_asst_src_id", cols: []string{"obj_asst_id", "inst_id"}, sorted: true},
 	{name: "search_inst_asst_object_inst_base_info, target role",
 		q: cmdb.InstAsstQuery{Scope: cmdb.ScopeOf("0"), Where: cond.And{eq("bk_asst_obj_id", "host"), eq("bk_asst_inst_id", int64(3)),
 			eq("bk_obj_id", "bk_switch")}, Limit: 20},
-		index: "inst_assts_dst", cols: []string{"asst_obj_id", "asst_inst_id"}},
+		index: "inst_assts_pair", cols: []string{"obj_asst_id", "asst_inst_id"}, sorted: true},
 	{name: "search_inst_association_topo",
 		q: cmdb.InstAsstQuery{Scope: cmdb.ScopeOf("0"), Where: cond.And{cond.Pred{Field: "bk_obj_asst_id", Op: cond.OpIn, Value: []any{"a", "b"}},
 			eq("bk_inst_id", int64(7)), eq("bk_obj_id", "bk_switch"), eq("bk_asst_obj_id", "host")}},
-		index: "inst_assts_src", cols: []string{"obj_id", "inst_id"}},
+		index: "inst_assts_obj_asst_src_id", cols: []string{"obj_asst_id", "inst_id"}, sorted: true},
 	{name: "search_related_inst_asso (either end)",
 		q: cmdb.InstAsstQuery{Scope: cmdb.ScopeOf("0"), Limit: 500, Where: cond.Or{
 			cond.And{eq("bk_obj_id", "host"), eq("bk_inst_id", int64(3))},
@@ -131,9 +135,24 @@ func TestInstAsstQueryPlans(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := planCase{name: "instance delete, rows touching 3 instances, " + side, sorted: true,
-				index: []string{"inst_assts_src", "inst_assts_dst"}[i], cols: [][]string{{"obj_id", "inst_id"}, {"asst_obj_id", "asst_inst_id"}}[i]}
+				index: []string{"inst_assts_obj_asst_src_id", "inst_assts_pair"}[i], cols: [][]string{{"obj_asst_id", "inst_id"}, {"obj_asst_id", "asst_inst_id"}}[i]}
 			t.Logf("%s\n    %s", c.name, strings.Join(plan, "\n    "))
 			checkPlan(t, c, plan, query)
+		}
+		// batch_create_instance_association's duplicate check: one
+		// search of inst_assts_pair per target.
+		query, args, _ := sqlstore.PairsQuery(Dialect, cmdb.ScopeOf("0"), "bk_switch_connect_host",
+			map[int64][]int64{3: {7}, 4: {7, 8}}, []int64{3, 4})
+		plan, err := db.explain(ctx, query, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := planCase{name: "batch create, pairs present", sorted: true, index: "inst_assts_pair",
+			cols: []string{"obj_asst_id", "asst_inst_id", "inst_id"}}
+		t.Logf("%s\n    %s", c.name, strings.Join(plan, "\n    "))
+		checkPlan(t, c, plan, query)
+		if n := strings.Count(strings.Join(plan, "\n"), "SEARCH inst_assts"); n != 2 {
+			t.Errorf("%s: %d searches, want one per target:\n    %s", c.name, n, strings.Join(plan, "\n    "))
 		}
 	}
 	t.Run("no statistics", explainAll)
@@ -157,7 +176,7 @@ func TestInstAsstQueryPlans(t *testing.T) {
 	db.reader.SetMaxIdleConns(0) // reload the schema (and statistics) on new connections
 	db.reader.SetMaxIdleConns(4)
 	var stats int
-	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'inst_assts'`).Scan(&stats); err != nil || stats < 8 {
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'inst_assts'`).Scan(&stats); err != nil || stats < 4 {
 		t.Fatalf("statistics: %d rows, %v", stats, err)
 	}
 	t.Run("with statistics", explainAll)

@@ -38,7 +38,7 @@ import (
 // for the k-th 100,000 after. fixtureVersion names this layout in cached
 // files.
 const (
-	fixtureVersion  = "1"
+	fixtureVersion  = "2"
 	fixturePerInst  = 2000
 	fixturePerAsst  = 100000
 	fixtureObjAsst0 = "bk_switch_connect_host"
@@ -82,6 +82,23 @@ func buildFixture(tb testing.TB, path string, n int) {
 	}
 	defer db.Close()
 	if _, err := service.New(db, quiet).EnsurePresets(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	// Every row's model association exists (the store finds a model's rows
+	// through its model associations).
+	if err := db.Update(ctx, func(tx cmdb.Tx) error {
+		for k := 1; k*fixturePerAsst < n; k++ {
+			id, err := tx.NextID("cc_ObjAsst")
+			if err != nil {
+				return err
+			}
+			if err := tx.InsertObjAsst(&cmdb.ObjectAssociation{ID: id, Supplier: "0", ObjAsstID: fixtureObjAsst(k * fixturePerAsst),
+				ObjID: "bk_switch", AsstObjID: "host", AsstID: "connect", Mapping: "n:n"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
 		tb.Fatal(err)
 	}
 	if err := db.BulkInsertInstAssts(ctx, n, fixtureRow); err != nil {

@@ -2,8 +2,8 @@ package sqlite_test
 
 import (
 	"context"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/opscmdb/cmdb/internal/cmdb"

@@ -37,9 +37,15 @@ func (t *Tx) queryInstAssts(query string, args ...any) ([]cmdb.InstAssociation, 
 	return out, rows.Err()
 }
 
-// TouchingSides are the two ends InstAsstsTouching looks instances up at,
-// served by inst_assts_src and inst_assts_dst.
-var TouchingSides = [2]string{"obj_id = ? AND inst_id", "asst_obj_id = ? AND asst_inst_id"}
+// TouchingSides are the two ends InstAsstsTouching looks instances up at.
+// Rows are indexed by model association first (migration 0005), so each
+// side names the model associations with the model at that end (from
+// obj_assts) and then the instances: inst_assts_obj_asst_src_id serves the
+// source end, inst_assts_pair the target end.
+var TouchingSides = [2]string{
+	"obj_asst_id IN (SELECT obj_asst_id FROM obj_assts WHERE obj_id = ?) AND obj_id = ? AND inst_id",
+	"obj_asst_id IN (SELECT obj_asst_id FROM obj_assts WHERE asst_obj_id = ?) AND asst_obj_id = ? AND asst_inst_id",
+}
 
 // TouchingQuery selects the rows where one of ids of objID is at side. It
 // has no ORDER BY: with one, SQLite (no statistics) would rather walk the
@@ -48,7 +54,7 @@ var TouchingSides = [2]string{"obj_id = ? AND inst_id", "asst_obj_id = ? AND ass
 func TouchingQuery(d *Dialect, scope cmdb.Scope, objID, side string, ids []int64) (string, []any) {
 	where, args := scopeSQL("supplier", scope)
 	in, inArgs := d.inList(ids)
-	args = append(append(args, objID), inArgs...)
+	args = append(append(args, objID, objID), inArgs...)
 	return `SELECT ` + instAsstCols + ` FROM inst_assts WHERE ` + where +
 		` AND ` + side + ` ` + in, args
 }
@@ -128,20 +134,26 @@ func instAsstWhere(d *Dialect, q cmdb.InstAsstQuery) (string, []any, error) {
 	}
 	where, args := scopeSQL("supplier", q.Scope)
 	parts := []string{where}
-	if q.ObjID != "" {
-		if q.SourceOnly {
-			parts = append(parts, "obj_id = ?")
-			args = append(args, q.ObjID)
-		} else {
-			parts = append(parts, "(obj_id = ? OR asst_obj_id = ?)")
-			args = append(args, q.ObjID, q.ObjID)
-		}
-	}
+	var e cond.Expr
 	if q.Where != nil {
-		e, ok := q.Where.(cond.Expr)
-		if !ok {
+		var ok bool
+		if e, ok = q.Where.(cond.Expr); !ok {
 			return "", nil, fmt.Errorf("store: condition of type %T", q.Where)
 		}
+	}
+	if q.ObjID != "" {
+		if q.SourceOnly {
+			parts = append(parts, "obj_id = ?", objAsstsAt+"obj_id = ?)")
+			args = append(args, q.ObjID, q.ObjID)
+		} else {
+			parts = append(parts, "(obj_id = ? OR asst_obj_id = ?)", objAsstsAt+"obj_id = ? OR asst_obj_id = ?)")
+			args = append(args, q.ObjID, q.ObjID, q.ObjID, q.ObjID)
+		}
+	} else if h, a := endHint(e); h != "" {
+		parts = append(parts, h)
+		args = append(args, a...)
+	}
+	if e != nil {
 		w, a, err := d.condSQL(e, instAsstColumns)
 		if err != nil {
 			return "", nil, err
@@ -150,6 +162,64 @@ func instAsstWhere(d *Dialect, q cmdb.InstAsstQuery) (string, []any, error) {
 		args = append(args, a...)
 	}
 	return strings.Join(parts, " AND "), args, nil
+}
+
+// sortFewRows reports whether a condition pins an instance (bk_inst_id or
+// bk_asst_inst_id, with a top-level equality) in a way no index serves in id
+// order: a target instance, or a source instance without its model
+// association ({bk_obj_asst_id, bk_inst_id} is read from
+// inst_assts_obj_asst_src_id in id order). Such a query finds one
+// instance's rows and sorts them.
+func sortFewRows(where cmdb.Condition) bool {
+	pinned := map[string]bool{}
+	for _, p := range topPreds(where) {
+		if p.Op == cond.OpEq {
+			pinned[p.Field] = true
+		}
+	}
+	return pinned["bk_asst_inst_id"] || pinned["bk_inst_id"] && !pinned["bk_obj_asst_id"]
+}
+
+// topPreds lists the predicates a condition ANDs at its top.
+func topPreds(where cmdb.Condition) []cond.Pred {
+	var list []cond.Expr
+	switch x := where.(type) {
+	case cond.And:
+		list = x
+	case cond.Pred:
+		list = []cond.Expr{x}
+	}
+	var out []cond.Pred
+	for _, e := range list {
+		if p, ok := e.(cond.Pred); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// objAsstsAt starts the restriction of rows to the model associations with
+// a model at one end, for the indexes of migration 0005, which all start
+// (after the supplier) with the model association: a row's ends are those
+// of its model association, so when a query pins a model at an end the
+// restriction changes no answer and lets the index be searched. (A model
+// association with rows, of any supplier, cannot be deleted.)
+const objAsstsAt = "obj_asst_id IN (SELECT obj_asst_id FROM obj_assts WHERE "
+
+// endHint is the restriction for a condition that pins, with a top-level
+// equality, the source model or the target model.
+func endHint(e cond.Expr) (string, []any) {
+	preds := topPreds(e)
+	for _, col := range []string{"bk_obj_id", "bk_asst_obj_id"} {
+		for _, p := range preds {
+			if p.Field == col && p.Op == cond.OpEq {
+				if v, ok := p.Value.(string); ok {
+					return objAsstsAt + instAsstColumns[col].Expr + " = ?)", []any{v}
+				}
+			}
+		}
+	}
+	return "", nil
 }
 
 // instAsstOrWhere writes a condition that is an OR at the top (and no model
@@ -173,6 +243,10 @@ func instAsstOrWhere(d *Dialect, q cmdb.InstAsstQuery) (string, []any, bool, err
 			return "", nil, false, err
 		}
 		scope, sa := scopeSQL("supplier", q.Scope)
+		if h, ha := endHint(branch); h != "" {
+			scope += " AND " + h
+			sa = append(sa, ha...)
+		}
 		parts = append(parts, "("+scope+" AND ("+w+"))")
 		args = append(append(args, sa...), a...)
 	}
@@ -203,7 +277,14 @@ func InstAsstSelect(d *Dialect, q cmdb.InstAsstQuery) (string, []any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	query := `SELECT ` + instAsstCols + ` FROM inst_assts WHERE ` + where + ` ORDER BY ` + instAsstOrder(q.Sort)
+	order := instAsstOrder(q.Sort)
+	if len(q.Sort) == 0 && sortFewRows(q.Where) {
+		// "+id" is no column, so no index can give the order: the
+		// planner picks the index that finds the instance's rows (and
+		// sorts those few) rather than one it would walk in id order.
+		order = "+id"
+	}
+	query := `SELECT ` + instAsstCols + ` FROM inst_assts WHERE ` + where + ` ORDER BY ` + order
 	if q.Limit > 0 || q.Start > 0 {
 		limit := q.Limit
 		if limit <= 0 {
@@ -353,35 +434,24 @@ func listRaw(t *Tx, query string, args ...any) ([][]byte, error) {
 
 func (t *Tx) InstAsstPairsTaken(scope cmdb.Scope, objAsstID string, pairs [][2]int64) (map[[2]int64]bool, error) {
 	out := map[[2]int64]bool{}
-	bySrc := map[int64][]int64{}
-	var srcs []int64
+	byDst := map[int64][]int64{}
+	var dsts []int64
 	for _, p := range pairs {
-		if _, ok := bySrc[p[0]]; !ok {
-			srcs = append(srcs, p[0])
+		if _, ok := byDst[p[1]]; !ok {
+			dsts = append(dsts, p[1])
 		}
-		bySrc[p[0]] = append(bySrc[p[0]], p[1])
+		byDst[p[1]] = append(byDst[p[1]], p[0])
 	}
-	// One statement per group of sources: (inst_id = ? AND asst_inst_id IN
-	// (…)) OR …, each an index range of inst_assts_unique.
-	for len(srcs) > 0 {
-		var parts []string
-		where, args := scopeSQL("supplier", scope)
-		args = append(args, objAsstID)
-		n := 0
-		for len(srcs) > 0 && n < 400 {
-			src := srcs[0]
-			dsts := bySrc[src]
-			if n > 0 && n+len(dsts) > 400 {
-				break
-			}
-			srcs = srcs[1:]
-			in, inArgs := t.d.inList(dsts)
-			parts = append(parts, `(inst_id = ? AND asst_inst_id `+in+`)`)
-			args = append(append(args, src), inArgs...)
-			n += len(dsts) + 1
-		}
-		rows, err := t.query(`SELECT inst_id, asst_inst_id FROM inst_assts WHERE `+where+` AND obj_asst_id = ? AND (`+
-			strings.Join(parts, ` OR `)+`)`, args...)
+	// One statement per group of targets, each target a branch of its own
+	// with every equality inside: "(supplier … AND obj_asst_id = ? AND
+	// asst_inst_id = ? AND inst_id IN (…)) OR …", so that each branch is a
+	// search of inst_assts_pair (SQLite's multi-index OR; with the common
+	// equalities outside the OR it reads the whole model association).
+	for len(dsts) > 0 {
+		var query string
+		var args []any
+		query, args, dsts = PairsQuery(t.d, scope, objAsstID, byDst, dsts)
+		rows, err := t.query(query, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -399,6 +469,28 @@ func (t *Tx) InstAsstPairsTaken(scope cmdb.Scope, objAsstID string, pairs [][2]i
 		}
 	}
 	return out, nil
+}
+
+// PairsQuery is the statement for the first targets of dsts (with their
+// sources in byDst) and the targets left for the next one.
+func PairsQuery(d *Dialect, scope cmdb.Scope, objAsstID string, byDst map[int64][]int64, dsts []int64) (string, []any, []int64) {
+	var parts []string
+	var args []any
+	n := 0
+	for len(dsts) > 0 && n < 400 {
+		dst := dsts[0]
+		srcs := byDst[dst]
+		if n > 0 && n+len(srcs) > 400 {
+			break
+		}
+		dsts = dsts[1:]
+		where, sa := scopeSQL("supplier", scope)
+		in, inArgs := d.inList(srcs)
+		parts = append(parts, `(`+where+` AND obj_asst_id = ? AND asst_inst_id = ? AND inst_id `+in+`)`)
+		args = append(append(append(args, sa...), objAsstID, dst), inArgs...)
+		n += len(srcs) + len(sa) + 2
+	}
+	return `SELECT inst_id, asst_inst_id FROM inst_assts WHERE ` + strings.Join(parts, ` OR `), args, dsts
 }
 
 func (t *Tx) InstAsstEndsTaken(scope cmdb.Scope, objAsstID string, source bool, ids []int64) (map[int64]bool, error) {
