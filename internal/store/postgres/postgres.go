@@ -80,6 +80,13 @@ type DB struct {
 
 	mu  sync.Mutex
 	ids map[string]*idRange
+
+	// analyze: rows inserted into inst_assts since this node last had
+	// the table analyzed, and whether an ANALYZE is running.
+	amu       sync.Mutex
+	inserted  int64
+	analyzing bool
+	closed    chan struct{}
 }
 
 // idRange is a node's block of one sequence: next up to end (excluded) are
@@ -120,7 +127,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	db := &DB{pool: pool, db: stdlib.OpenDBFromPool(pool), idPool: idPool, ids: map[string]*idRange{}}
+	db := &DB{pool: pool, db: stdlib.OpenDBFromPool(pool), idPool: idPool, ids: map[string]*idRange{}, closed: make(chan struct{})}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -130,6 +137,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	close(db.closed)
 	err := db.db.Close()
 	db.pool.Close()
 	db.idPool.Close()
@@ -268,6 +276,7 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 		}
 		err = sqlTx.Commit()
 		if err == nil {
+			db.grew(int64(tx.AsstRowsInserted()))
 			return nil
 		}
 		db.noteLost(err)
@@ -277,6 +286,56 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 		}
 		return unavailable(err)
 	}
+}
+
+// analyzeEvery is how many inst_assts rows a node inserts before it has the
+// table analyzed (at least; see grew).
+const analyzeEvery = 20000
+
+// grew counts rows a committed transaction inserted into inst_assts and,
+// past max(analyzeEvery, a fifth of the table as PostgreSQL last counted
+// it), runs ANALYZE inst_assts in the background. A table loaded since its
+// statistics were taken looks nearly empty to the planner, which then
+// picks plans that read a whole model association per lookup; autovacuum
+// catches up only after a delay, while a bulk load slows down.
+func (db *DB) grew(n int64) {
+	if n == 0 {
+		return
+	}
+	db.amu.Lock()
+	db.inserted += n
+	if db.analyzing || db.inserted < analyzeEvery {
+		db.amu.Unlock()
+		return
+	}
+	db.analyzing = true
+	db.amu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), QueryTimeout)
+		defer cancel()
+		go func() {
+			select {
+			case <-db.closed:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		var tuples float64
+		err := db.pool.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'inst_assts'::regclass`).Scan(&tuples)
+		db.amu.Lock()
+		due := err == nil && float64(db.inserted) >= max(analyzeEvery, tuples/5)
+		if due {
+			db.inserted = 0
+		}
+		db.amu.Unlock()
+		if due {
+			// A failure only leaves the statistics as they were.
+			_, _ = db.pool.Exec(ctx, `ANALYZE inst_assts`)
+		}
+		db.amu.Lock()
+		db.analyzing = false
+		db.amu.Unlock()
+	}()
 }
 
 // NextID hands out ids from the node's block of seq; a new block is taken in

@@ -154,6 +154,18 @@ func TestInstAsstQueryPlans(t *testing.T) {
 		if n := strings.Count(strings.Join(plan, "\n"), "SEARCH inst_assts"); n != 2 {
 			t.Errorf("%s: %d searches, want one per target:\n    %s", c.name, n, strings.Join(plan, "\n    "))
 		}
+		// The same for one supplier: the pairs are a parameter, each a
+		// search of inst_assts_pair.
+		query, args = sqlstore.PairsJoin(Dialect, "0", "bk_switch_connect_host", [][]any{{int64(7), int64(3)}, {int64(8), int64(4)}})
+		if plan, err = db.explain(ctx, query, args...); err != nil {
+			t.Fatal(err)
+		}
+		c.name = "batch create, pairs present (one supplier)"
+		t.Logf("%s\n    %s", c.name, strings.Join(plan, "\n    "))
+		checkPlan(t, c, plan, query)
+		if len(plan) != 2 || !strings.HasPrefix(plan[0], "SCAN json_each") {
+			t.Errorf("%s: the pairs are not the outer loop:\n    %s", c.name, strings.Join(plan, "\n    "))
+		}
 	}
 	t.Run("no statistics", explainAll)
 

@@ -447,28 +447,63 @@ func (t *Tx) InstAsstPairsTaken(scope cmdb.Scope, objAsstID string, pairs [][2]i
 	// asst_inst_id = ? AND inst_id IN (…)) OR …", so that each branch is a
 	// search of inst_assts_pair (SQLite's multi-index OR; with the common
 	// equalities outside the OR it reads the whole model association).
+	if len(scope) == 1 {
+		// One search of inst_assts_pair per pair, the pairs a parameter.
+		vals := make([][]any, len(pairs))
+		for i, p := range pairs {
+			vals[i] = []any{p[0], p[1]}
+		}
+		query, args := PairsJoin(t.d, scope[0], objAsstID, vals)
+		if err := t.collectPairs(out, query, args...); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
 	for len(dsts) > 0 {
 		var query string
 		var args []any
 		query, args, dsts = PairsQuery(t.d, scope, objAsstID, byDst, dsts)
-		rows, err := t.query(query, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var p [2]int64
-			if err := rows.Scan(&p[0], &p[1]); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[p] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := t.collectPairs(out, query, args...); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// PairsJoin is the duplicate check of one supplier's pairs (rows of
+// source, target): a join of the pairs with inst_assts_pair.
+func PairsJoin(d *Dialect, supplier, objAsstID string, pairs [][]any) (string, []any) {
+	from, args := d.rowsFrom("ii", pairs)
+	if d.IntArrays {
+		// PostgreSQL: a LATERAL subquery that cannot be pulled up (OFFSET
+		// 0) is one index search per pair, whatever the statistics say (a
+		// table loaded since its last ANALYZE looks empty, and a plan that
+		// reads the whole model association per batch would follow).
+		return `SELECT a.inst_id, a.asst_inst_id FROM ` + from + ` CROSS JOIN LATERAL (SELECT inst_id, asst_inst_id
+			FROM inst_assts WHERE supplier = ? AND obj_asst_id = ? AND asst_inst_id = r.c1 AND inst_id = r.c0 OFFSET 0) a`,
+			append(args, supplier, objAsstID)
+	}
+	// CROSS JOIN: SQLite then loops over the pairs outside (and searches
+	// the index inside) whatever it estimates.
+	return `SELECT inst_id, asst_inst_id FROM ` + from + ` CROSS JOIN inst_assts WHERE supplier = ? AND obj_asst_id = ?
+		AND asst_inst_id = r.c1 AND inst_id = r.c0`, append(args, supplier, objAsstID)
+}
+
+// collectPairs adds the (source, target) pairs a query returns to set.
+func (t *Tx) collectPairs(set map[[2]int64]bool, query string, args ...any) error {
+	rows, err := t.query(query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p [2]int64
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return err
+		}
+		set[p] = true
+	}
+	return rows.Err()
 }
 
 // PairsQuery is the statement for the first targets of dsts (with their
@@ -528,34 +563,24 @@ func (t *Tx) collectIDs(set map[int64]bool, query string, args ...any) error {
 	return rows.Err()
 }
 
-// insertRowsPerStatement keeps a multi-row INSERT under SQLite's and
-// PostgreSQL's bound-parameter limits.
-const insertRowsPerStatement = 100
-
-// InsertInstAssts inserts the rows and advances the versions of the models
-// at their ends (per supplier and model association), once each.
+// InsertInstAssts inserts the rows, in one statement whose rows are its
+// parameter (rowsFrom), and advances the versions of the models at their
+// ends (per supplier and model association), once each.
 func (t *Tx) InsertInstAssts(rows []cmdb.InstAssociation) error {
 	keys := versionKeys{}
+	vals := make([][]any, len(rows))
 	for i := range rows {
-		keys.add(&rows[i])
+		a := &rows[i]
+		keys.add(a)
+		vals[i] = []any{a.Supplier, a.ID, a.ObjAsstID, a.ObjID, a.InstID, a.AsstObjID, a.AsstInstID, a.AsstID, a.BizID}
 	}
-	for len(rows) > 0 {
-		part := rows[:min(len(rows), insertRowsPerStatement)]
-		rows = rows[len(part):]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO inst_assts (supplier, id, obj_asst_id, obj_id, inst_id, asst_obj_id, asst_inst_id, asst_id, biz_id) VALUES `)
-		args := make([]any, 0, len(part)*9)
-		for i := range part {
-			a := &part[i]
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString(`(?,?,?,?,?,?,?,?,?)`)
-			args = append(args, a.Supplier, a.ID, a.ObjAsstID, a.ObjID, a.InstID, a.AsstObjID, a.AsstInstID, a.AsstID, a.BizID)
-		}
-		if _, err := t.exec(q.String(), args...); err != nil {
+	if len(rows) > 0 {
+		from, args := t.d.rowsFrom("sissisisi", vals)
+		if _, err := t.exec(`INSERT INTO inst_assts (supplier, id, obj_asst_id, obj_id, inst_id, asst_obj_id, asst_inst_id, asst_id, biz_id)
+			SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM `+from, args...); err != nil {
 			return err
 		}
+		t.asstRows += len(rows)
 	}
 	return t.bumpVersions(keys)
 }

@@ -9,6 +9,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -103,7 +104,12 @@ type Tx struct {
 	conflicted bool
 	// bumped: the asst_versions increments of the transaction so far.
 	bumped []VersionBump
+	// asstRows counts the inst_assts rows the transaction inserted.
+	asstRows int
 }
+
+// AsstRowsInserted is how many inst_assts rows the transaction inserted.
+func (t *Tx) AsstRowsInserted() int { return t.asstRows }
 
 var _ cmdb.Tx = (*Tx)(nil)
 
@@ -179,4 +185,78 @@ func (d *Dialect) inList(ids []int64) (string, []any) {
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// rowsFrom is a FROM item, named r with columns c0, c1, …, that yields the
+// rows (kinds: 'i' an int64 column, 's' a string one). The rows travel as
+// one JSON parameter on SQLite (json_each) and as one array per column on
+// PostgreSQL (unnest), so the statement's text is the same for any number
+// of rows: it is parsed and planned as a short statement (once, where the
+// driver caches statements) instead of one growing with the batch.
+func (d *Dialect) rowsFrom(kinds string, rows [][]any) (string, []any) {
+	var from strings.Builder
+	if d.IntArrays {
+		args := make([]any, len(kinds))
+		from.WriteString("unnest(")
+		for c, k := range kinds {
+			if c > 0 {
+				from.WriteString(", ")
+			}
+			if k == 'i' {
+				col := make([]int64, len(rows))
+				for i, r := range rows {
+					col[i] = r[c].(int64)
+				}
+				args[c] = col
+				from.WriteString("?::bigint[]")
+			} else {
+				col := make([]string, len(rows))
+				for i, r := range rows {
+					col[i] = r[c].(string)
+				}
+				args[c] = col
+				from.WriteString("?::text[]")
+			}
+		}
+		from.WriteString(") AS r(")
+		for c := range kinds {
+			if c > 0 {
+				from.WriteString(", ")
+			}
+			from.WriteString("c" + strconv.Itoa(c))
+		}
+		from.WriteString(")")
+		return from.String(), args
+	}
+	b := make([]byte, 0, 64*len(rows))
+	b = append(b, '[')
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		for c, k := range kinds {
+			if c > 0 {
+				b = append(b, ',')
+			}
+			if k == 'i' {
+				b = strconv.AppendInt(b, r[c].(int64), 10)
+			} else {
+				q, _ := json.Marshal(r[c].(string))
+				b = append(b, q...)
+			}
+		}
+		b = append(b, ']')
+	}
+	b = append(b, ']')
+	from.WriteString("(SELECT ")
+	for c := range kinds {
+		if c > 0 {
+			from.WriteString(", ")
+		}
+		n := strconv.Itoa(c)
+		from.WriteString("value ->> " + n + " AS c" + n)
+	}
+	from.WriteString(" FROM json_each(?)) AS r")
+	return from.String(), []any{string(b)}
 }

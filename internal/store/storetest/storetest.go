@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Meta", func(t *testing.T) { testMeta(t, open(t)) })
 	t.Run("Instances", func(t *testing.T) { testInstances(t, open(t)) })
 	t.Run("InstanceIndex", func(t *testing.T) { testInstanceIndex(t, open(t)) })
+	t.Run("InstAssts", func(t *testing.T) { testInstAssts(t, open(t)) })
 }
 
 var ctx = context.Background()

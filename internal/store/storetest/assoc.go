@@ -1,0 +1,66 @@
+package storetest
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/opscmdb/cmdb/internal/cmdb"
+	"github.com/opscmdb/cmdb/internal/cond"
+)
+
+// testInstAssts: a batch of rows written in one statement reads back field
+// for field, whatever characters its strings hold; its pairs are found
+// again, and a pair already present is refused as a conflict.
+func testInstAssts(t *testing.T, st cmdb.Store) {
+	const oa = `m"1_li\nnk_m'2`
+	var rows []cmdb.InstAssociation
+	for i := int64(1); i <= 300; i++ {
+		rows = append(rows, cmdb.InstAssociation{ID: 1000 + i, Supplier: "0", ObjAsstID: oa, ObjID: `m"1`, InstID: i % 7,
+			AsstObjID: `m'2`, AsstInstID: i, AsstID: `li\nnk ✓`, BizID: i % 3})
+	}
+	update(t, st, func(tx cmdb.Tx) error {
+		if err := tx.InsertObjAsst(&cmdb.ObjectAssociation{ID: 1, Supplier: "0", ObjAsstID: oa, ObjID: `m"1`,
+			AsstObjID: `m'2`, AsstID: `li\nnk ✓`, Mapping: "n:n"}); err != nil {
+			return err
+		}
+		return tx.InsertInstAssts(rows)
+	})
+	view(t, st, func(tx cmdb.Tx) error {
+		var got []cmdb.InstAssociation
+		err := tx.EachInstAsst(cmdb.InstAsstQuery{Scope: cmdb.ScopeOf("0"), ObjID: `m'2`,
+			Where: cond.Pred{Field: "bk_obj_asst_id", Op: cond.OpEq, Value: oa}}, func(a *cmdb.InstAssociation) error {
+			got = append(got, *a)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(got, rows) {
+			t.Errorf("read back %d rows, want %d; first %+v, want %+v", len(got), len(rows), first(got), first(rows))
+		}
+		taken, err := tx.InstAsstPairsTaken(cmdb.ScopeOf("0"), oa, [][2]int64{{1, 1}, {2, 1}, {6, 300}, {0, 7}, {4, 299}})
+		if err != nil {
+			return err
+		}
+		want := map[[2]int64]bool{{1, 1}: true, {6, 300}: true, {0, 7}: true}
+		if !reflect.DeepEqual(taken, want) {
+			t.Errorf("pairs taken %v, want %v", taken, want)
+		}
+		return nil
+	})
+	err := st.Update(ctx, func(tx cmdb.Tx) error {
+		return tx.InsertInstAssts([]cmdb.InstAssociation{{ID: 5000, Supplier: "0", ObjAsstID: oa, ObjID: `m"1`, InstID: 3,
+			AsstObjID: `m'2`, AsstInstID: 10, AsstID: "x"}})
+	})
+	if !errors.Is(err, cmdb.ErrConflict) {
+		t.Errorf("a pair present again: %v, want a conflict", err)
+	}
+}
+
+func first(rows []cmdb.InstAssociation) any {
+	if len(rows) == 0 {
+		return nil
+	}
+	return rows[0]
+}
