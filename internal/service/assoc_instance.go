@@ -74,6 +74,7 @@ type AddInstAsstInput struct {
 func (s *Service) AddInstAsst(ctx context.Context, c Caller, in AddInstAsstInput) (int64, error) {
 	var id int64
 	scope := cmdb.ScopeOf(c.Supplier)
+	defer s.asstTurn(c.Supplier, in.ObjAsstID)()
 	err := s.update(ctx, func(tx cmdb.Tx) error {
 		a, err := findObjAsst(tx, c, in.ObjAsstID)
 		if err != nil {
@@ -160,6 +161,7 @@ func (s *Service) BatchCreateInstAsst(ctx context.Context, c Caller, in BatchIns
 	}
 	scope := cmdb.ScopeOf(c.Supplier)
 	var res *BatchResult
+	defer s.asstTurn(c.Supplier, in.ObjAsstID)()
 	err := s.update(ctx, func(tx cmdb.Tx) error {
 		res = &BatchResult{Created: map[string]int64{}, Errors: map[string]string{}}
 		a, err := findObjAsst(tx, c, in.ObjAsstID)

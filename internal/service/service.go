@@ -31,6 +31,9 @@ type Service struct {
 	log   *slog.Logger
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// asstTurns queues this node's creates of one model association (see
+	// asstTurn).
+	asstTurns keyedMutex
 }
 
 // New returns a service over store.

@@ -87,6 +87,7 @@ type DB struct {
 	inserted  int64
 	analyzing bool
 	closed    chan struct{}
+	closeOnce sync.Once
 }
 
 // idRange is a node's block of one sequence: next up to end (excluded) are
@@ -137,7 +138,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the pools.
 func (db *DB) Close() error {
-	close(db.closed)
+	db.closeOnce.Do(func() { close(db.closed) })
 	err := db.db.Close()
 	db.pool.Close()
 	db.idPool.Close()
