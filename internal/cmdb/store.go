@@ -90,6 +90,9 @@ type Tx interface {
 	DeleteKind(supplier string, id int64) error
 
 	ObjAssts() ([]ObjectAssociation, error)
+	// ObjAsstsNamed lists the object associations (of any supplier) whose
+	// bk_obj_asst_id is objAsstID.
+	ObjAsstsNamed(objAsstID string) ([]ObjectAssociation, error)
 	InsertObjAsst(a *ObjectAssociation) error
 	UpdateObjAsst(a *ObjectAssociation) error
 	DeleteObjAsst(supplier string, id int64) error

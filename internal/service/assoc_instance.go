@@ -11,7 +11,7 @@ import (
 // findObjAsst returns the one object association with bk_obj_asst_id id in
 // the caller's scope: none → 1101046, several (one per supplier) → 1101062.
 func findObjAsst(tx cmdb.Tx, c Caller, id string) (*cmdb.ObjectAssociation, error) {
-	all, err := tx.ObjAssts()
+	all, err := tx.ObjAsstsNamed(id)
 	if err != nil {
 		return nil, err
 	}

@@ -178,6 +178,10 @@ func (t *Tx) ObjAssts() ([]cmdb.ObjectAssociation, error) {
 	return listDocs[cmdb.ObjectAssociation](t, `SELECT doc FROM obj_assts ORDER BY id`)
 }
 
+func (t *Tx) ObjAsstsNamed(objAsstID string) ([]cmdb.ObjectAssociation, error) {
+	return listDocs[cmdb.ObjectAssociation](t, `SELECT doc FROM obj_assts WHERE obj_asst_id = ? ORDER BY id`, objAsstID)
+}
+
 func (t *Tx) InsertObjAsst(a *cmdb.ObjectAssociation) error {
 	return t.insertDoc("obj_assts", []string{"supplier", "id", "obj_asst_id", "obj_id", "asst_obj_id"},
 		[]any{a.Supplier, a.ID, a.ObjAsstID, a.ObjID, a.AsstObjID}, a)
