@@ -45,7 +45,9 @@ func (d Door) String() string {
 // chunked encoding. A streamer may write the envelope's tail itself, right
 // after its data and in the same Write (EnvelopeTail() string returns it),
 // and then call TailWritten(): the reply then does not end with a write of
-// one byte of its own. The bytes of the reply are the same either way.
+// one byte of its own. The bytes of the reply are the same either way. The
+// writer is also an io.ReaderFrom: data read from a file that way is sent
+// with sendfile(2) (lazyWriter.ReadFrom).
 type Streamer interface {
 	Stream(w io.Writer) error
 }
@@ -230,6 +232,30 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 	}
 	return l.w.Write(p)
 }
+
+// ReadFrom writes the head, then the data read from r through the
+// ResponseWriter's own ReadFrom: net/http sends an *os.File, or an
+// *io.LimitedReader of one, with sendfile(2) when the reply has a
+// Content-Length (SetDataLength), and copies anything else.
+func (l *lazyWriter) ReadFrom(r io.Reader) (int64, error) {
+	if _, err := l.Write(nil); err != nil {
+		return 0, err
+	}
+	if rf, ok := l.w.(io.ReaderFrom); ok {
+		// With the header out, net/http does not first copy 512 bytes of
+		// r itself (for sniffing a Content-Type this reply has): the
+		// header and head go in one write, as they would with those
+		// bytes, and the whole of r in sendfile.
+		if f, ok := l.w.(http.Flusher); ok {
+			f.Flush()
+		}
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(writerOnly{l.w}, r)
+}
+
+// writerOnly hides every method of a writer but Write.
+type writerOnly struct{ io.Writer }
 
 // notStartedError is a failure before anything was sent.
 type notStartedError struct{ err error }

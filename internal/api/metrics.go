@@ -83,9 +83,15 @@ func registerAnswerCacheMetrics(reg *prometheus.Registry, c *service.AnswerCache
 			func(s service.AnswerCacheStats) uint64 { return s.Evictions }),
 		gauge("cmdb_answer_cache_entries", "Entries in the answer cache.",
 			func(s service.AnswerCacheStats) float64 { return float64(s.Entries) }),
-		gauge("cmdb_answer_cache_bytes", "Bytes held by the answer cache.",
+		gauge("cmdb_answer_cache_bytes", "Bytes held by the answer cache in memory.",
 			func(s service.AnswerCacheStats) float64 { return float64(s.Bytes) }),
 		gauge("cmdb_answer_cache_max_bytes", "Byte budget of the answer cache.",
 			func(s service.AnswerCacheStats) float64 { return float64(s.MaxBytes) }),
+		gauge("cmdb_answer_cache_disk_entries", "Entries of the answer cache kept on disk.",
+			func(s service.AnswerCacheStats) float64 { return float64(s.DiskEntries) }),
+		gauge("cmdb_answer_cache_disk_bytes", "Bytes of the answer cache's files on disk.",
+			func(s service.AnswerCacheStats) float64 { return float64(s.DiskBytes) }),
+		gauge("cmdb_answer_cache_disk_max_bytes", "Byte budget of the answer cache's disk tier (0: none).",
+			func(s service.AnswerCacheStats) float64 { return float64(s.DiskMaxBytes) }),
 	)
 }

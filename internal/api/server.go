@@ -44,6 +44,16 @@ type Config struct {
 	// find_instance_association answers (service.AnswerCache): 0 means
 	// service.DefaultAnswerCacheBytes, a negative value no cache.
 	AnswerCacheBytes int64
+	// AnswerCacheDir is where the answer cache's disk tier keeps its
+	// files (in a directory of the process's own under it); empty: no disk
+	// tier, answers are held in memory only.
+	AnswerCacheDir string
+	// AnswerCacheDiskBytes is the disk tier's budget: 0 means
+	// service.DefaultAnswerCacheDiskBytes, a negative value no disk tier.
+	AnswerCacheDiskBytes int64
+	// AnswerCacheDiskMin: answers of at least this many bytes go to the
+	// disk tier; 0 means service.DefaultAnswerCacheDiskMin.
+	AnswerCacheDiskMin int64
 }
 
 // Server serves the native routes through the gateway-style and trusted
@@ -86,11 +96,23 @@ func New(svc *service.Service, cfg Config) *Server {
 		cfg.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, metrics: newMetrics(cfg.Registry)}
+	cc := service.AnswerCacheConfig{MaxBytes: cfg.AnswerCacheBytes, Dir: cfg.AnswerCacheDir,
+		DiskBytes: cfg.AnswerCacheDiskBytes, DiskMin: cfg.AnswerCacheDiskMin}
+	if cc.MaxBytes == 0 {
+		cc.MaxBytes = service.DefaultAnswerCacheBytes
+	}
+	if cc.DiskBytes == 0 {
+		cc.DiskBytes = service.DefaultAnswerCacheDiskBytes
+	}
+	var err error
+	s.answers, err = service.OpenAnswerCache(cc)
 	switch {
-	case cfg.AnswerCacheBytes == 0:
-		s.answers = service.NewAnswerCache(service.DefaultAnswerCacheBytes)
-	case cfg.AnswerCacheBytes > 0:
-		s.answers = service.NewAnswerCache(cfg.AnswerCacheBytes)
+	case errors.Is(err, service.ErrAnswerCacheDiskUnsupported):
+		s.log.Info("answer cache: in memory only", "reason", err)
+	case err != nil:
+		s.log.Warn("answer cache: no disk tier, in memory only", "dir", cc.Dir, "err", err)
+	case s.answers.DiskDir() != "":
+		s.log.Info("answer cache: disk tier", "dir", s.answers.DiskDir(), "bytes", cc.DiskBytes)
 	}
 	if s.answers != nil {
 		registerAnswerCacheMetrics(cfg.Registry, s.answers)
@@ -106,6 +128,11 @@ func New(svc *service.Service, cfg Config) *Server {
 // AnswerCache returns the cache of find_instance_association answers, nil
 // when disabled.
 func (s *Server) AnswerCache() *service.AnswerCache { return s.answers }
+
+// Close releases what the server holds besides the service: the answer
+// cache's disk tier (its files and directory). Requests still running
+// finish their answers.
+func (s *Server) Close() error { return s.answers.Close() }
 
 // Apps returns the registered apps (code → secret).
 func (s *Server) Apps() map[string]string { return s.cfg.Apps }

@@ -85,6 +85,11 @@ type Config struct {
 	// AnswerCache is the byte budget of the find_instance_association
 	// answer cache; 0 disables it.
 	AnswerCache int64
+	// AnswerCacheDir is where the answer cache keeps answers on disk;
+	// empty: in memory only. AnswerCacheDisk is the disk budget; 0 disables
+	// the disk tier.
+	AnswerCacheDir  string
+	AnswerCacheDisk int64
 	// Pprof is an address for net/http/pprof; empty (the default) serves
 	// none. It is a separate listener so that profiles never share the
 	// API's address or its authentication.
@@ -111,6 +116,9 @@ func parseConfig(name string, args []string, stderr io.Writer) (*Config, error) 
 	fs.StringVar(&c.Pprof, "pprof", "", "address for Go's pprof profiles, e.g. 127.0.0.1:6060; off when empty (CMDB_PPROF)")
 	var answerCache string
 	fs.StringVar(&answerCache, "answer-cache", "", "byte budget of the find_instance_association answer cache, e.g. 64MiB; 0 disables it (CMDB_ANSWER_CACHE; default 64MiB)")
+	var answerDir, answerDisk string
+	fs.StringVar(&answerDir, "answer-cache-dir", "", "directory for the answer cache's disk tier; off (or empty) keeps answers in memory only (CMDB_ANSWER_CACHE_DIR; default DATA/answer-cache)")
+	fs.StringVar(&answerDisk, "answer-cache-disk", "", "byte budget of the answer cache's disk tier, e.g. 1GiB; 0 disables it (CMDB_ANSWER_CACHE_DISK; default 1GiB)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -137,6 +145,23 @@ func parseConfig(name string, args []string, stderr io.Writer) (*Config, error) 
 		return nil, fmt.Errorf("--answer-cache: %w", err)
 	}
 	c.AnswerCache = n
+	// An empty directory, given or in the environment, is off too.
+	dirSet := false
+	fs.Visit(func(f *flag.Flag) { dirSet = dirSet || f.Name == "answer-cache-dir" })
+	if !dirSet {
+		var ok bool
+		if answerDir, ok = os.LookupEnv("CMDB_ANSWER_CACHE_DIR"); !ok {
+			answerDir = filepath.Join(c.DataDir, "answer-cache")
+		}
+	}
+	if strings.TrimSpace(answerDir) == "off" {
+		answerDir = ""
+	}
+	c.AnswerCacheDir = answerDir
+	env(&answerDisk, "CMDB_ANSWER_CACHE_DISK", "1GiB")
+	if c.AnswerCacheDisk, err = parseSize(answerDisk); err != nil {
+		return nil, fmt.Errorf("--answer-cache-disk: %w", err)
+	}
 	c.Apps = apps
 	if len(c.Apps) == 0 {
 		v := os.Getenv("CMDB_APPS")
@@ -320,8 +345,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cacheBytes == 0 {
 		cacheBytes = -1 // api: a negative budget is no cache
 	}
+	cacheDir, diskBytes := c.AnswerCacheDir, c.AnswerCacheDisk
+	if diskBytes == 0 {
+		cacheDir = "" // api: no directory, no disk tier
+	}
 	srv := api.New(svc, api.Config{Apps: apps, TrustedProxies: proxies, LoginURL: c.LoginURL,
-		Version: Version, Logger: log, AnswerCacheBytes: cacheBytes})
+		Version: Version, Logger: log, AnswerCacheBytes: cacheBytes,
+		AnswerCacheDir: cacheDir, AnswerCacheDiskBytes: diskBytes})
+	defer srv.Close() // removes the answer cache's files
 	ln, err := net.Listen("tcp", c.Listen)
 	if err != nil {
 		return err

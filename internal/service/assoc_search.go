@@ -51,20 +51,24 @@ func (st *InstAsstStream) Stream(w io.Writer) error {
 			// retries and reports it.
 			v, err := p.PeekInstAsstVersion(ctx, st.query.Scope, st.query.ObjID)
 			if err == nil {
-				if hit := st.cache.peek(st.key, v); hit != nil {
-					defer st.cache.done(hit)
-					return hit.writeTo(w)
+				if e := st.cache.peek(st.key, v); e != nil {
+					// An entry whose file is gone was dropped: the
+					// transaction below answers.
+					if hit, err := st.cache.open(e); err == nil {
+						defer hit.close()
+						return hit.writeTo(w)
+					}
 				}
 			}
 		}
 	}
-	var hit *cacheEntry
+	var hit answerHit
 	var capt *capture
 	err := st.s.view(ctx, func(tx cmdb.Tx) error {
 		// An attempt the store runs again starts over.
-		if hit != nil {
-			st.cache.done(hit)
-			hit = nil
+		if hit.e != nil {
+			hit.close()
+			hit = answerHit{}
 		}
 		capt.drop()
 		capt = nil
@@ -73,8 +77,14 @@ func (st *InstAsstStream) Stream(w io.Writer) error {
 			if err != nil {
 				return err
 			}
-			if hit, capt = st.cache.lookup(st.key, v); hit != nil {
-				return nil
+			var e *cacheEntry
+			if e, capt = st.cache.lookup(st.key, v); e != nil {
+				if hit, err = st.cache.open(e); err == nil {
+					return nil
+				}
+				// Its file is gone (the entry was dropped): from the
+				// store, without a capture.
+				return st.streamRows(tx, w, nil)
 			}
 			if tw, ok := w.(tailWriter); ok {
 				capt.tail = tw.EnvelopeTail()
@@ -82,14 +92,14 @@ func (st *InstAsstStream) Stream(w io.Writer) error {
 		}
 		return st.streamRows(tx, w, capt)
 	})
-	if hit != nil {
-		defer st.cache.done(hit)
+	if hit.e != nil {
+		defer hit.close()
 	}
 	if err != nil {
 		capt.drop()
 		return err
 	}
-	if hit != nil {
+	if hit.e != nil {
 		return hit.writeTo(w)
 	}
 	capt.finish()

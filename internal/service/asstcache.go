@@ -2,6 +2,7 @@ package service
 
 import (
 	"io"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -29,14 +30,24 @@ import (
 // An answer is stored from the second time its query is asked (see
 // lookup); entries live within a byte budget, least recently used first
 // out, and none is larger than half of it.
+//
+// With a disk tier (asstcache_disk.go) the answers of DiskMin bytes or more
+// are kept in files instead, within a budget of their own, and a hit is
+// written from its file (sendfile(2) through net/http); the memory budget
+// then holds the smaller answers and the ghosts. Keys, versions and the
+// rules above are the same for both tiers.
 type AnswerCache struct {
-	max      int64 // byte budget of the entries
-	maxEntry int64 // largest entry (data + key)
+	max      int64 // byte budget of the entries in memory (ghosts included)
+	maxEntry int64 // largest entry in memory (data + key)
 
 	mu      sync.Mutex
 	entries map[string]*cacheEntry
 	head    *cacheEntry // LRU ring sentinel: head.next is the most recently used
 	used    int64
+
+	// disk is the disk tier, nil without one (or once closed); its ring
+	// and byte count are under mu.
+	disk *diskTier
 
 	// capturing is the memory held by answers being captured; it may not
 	// pass max/2, so that many large misses at once cannot grow the heap
@@ -63,16 +74,19 @@ type cacheEntry struct {
 	key     string
 	version int64
 	// chunks hold the answer, in order, followed by tail (the envelope's
-	// tail of the writer that streamed it, if any: see writeTo).
+	// tail of the writer that streamed it, if any: see writeTo). An entry
+	// of the disk tier has none: file holds answer and tail instead.
 	chunks [][]byte
+	file   string
 	tail   string
 	answer int64 // bytes of the answer (tail excluded)
 	size   int64 // accounted bytes: chunk capacities, key, overhead
 	// ghost: the answer is not held, only its size (see lookup).
 	ghost      bool
 	prev, next *cacheEntry
-	// refs counts the hits writing the answer out; dropped: the entry left
-	// the cache. The chunks are freed when both hold (freeChunk). Both
+	// refs counts the hits writing the answer out (of the disk tier: the
+	// hits about to open its file); dropped: the entry left the cache. The
+	// chunks are freed, the file unlinked, when both hold (garbage). Both
 	// under the cache's lock.
 	refs    int
 	dropped bool
@@ -81,25 +95,33 @@ type cacheEntry struct {
 // NewAnswerCache returns a cache of at most maxBytes of answers, or nil
 // (no cache: every read runs its query) when maxBytes ≤ 0. An answer larger
 // than half the budget is never stored.
-func NewAnswerCache(maxBytes int64) *AnswerCache {
+func NewAnswerCache(maxBytes int64) *AnswerCache { return newAnswerCache(maxBytes, nil) }
+
+// newAnswerCache returns a cache with the disk tier disk (nil: none).
+func newAnswerCache(maxBytes int64, disk *diskTier) *AnswerCache {
 	if maxBytes <= 0 {
 		return nil
 	}
 	c := &AnswerCache{max: maxBytes, maxEntry: maxBytes / 2, entries: map[string]*cacheEntry{}, head: &cacheEntry{},
-		mapped: &atomic.Int64{}}
+		mapped: &atomic.Int64{}, disk: disk}
 	c.head.prev, c.head.next = c.head, c.head
 	// A cache that is dropped (tests, a server made again) frees its
-	// answers: nothing of it is in use any more. (The entries, the sentinel
-	// and the counter do not point back to c.)
+	// answers and removes its disk tier: nothing of it is in use any more.
+	// (The entries, the sentinel, the counter and the disk tier do not
+	// point back to c.)
 	type held struct {
 		entries map[string]*cacheEntry
 		mapped  *atomic.Int64
+		disk    *diskTier
 	}
 	runtime.AddCleanup(c, func(h held) {
 		for _, e := range h.entries {
 			freeChunks(e.chunks, h.mapped)
 		}
-	}, held{c.entries, c.mapped})
+		if h.disk != nil {
+			h.disk.close()
+		}
+	}, held{c.entries, c.mapped, disk})
 	return c
 }
 
@@ -117,16 +139,27 @@ type AnswerCacheStats struct {
 	// being written out or captured included) outside the Go heap.
 	Entries                  int
 	Bytes, MaxBytes, OffHeap int64
+	// DiskEntries and DiskBytes are the part of Entries in the disk tier
+	// and the bytes of its files (counted in 4 KiB blocks, plus the key and
+	// overhead); DiskMaxBytes its budget, 0 without a disk tier.
+	DiskEntries             int
+	DiskBytes, DiskMaxBytes int64
 }
 
 // Stats returns the counters.
 func (c *AnswerCache) Stats() AnswerCacheStats {
 	c.mu.Lock()
 	n, used := len(c.entries), c.used
+	var dn int
+	var dused, dmax int64
+	if d := c.disk; d != nil {
+		dn, dused, dmax = d.entries, d.used, d.max
+	}
 	c.mu.Unlock()
 	return AnswerCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Stale: c.stale.Load(),
 		Stores: c.stores.Load(), Skipped: c.skipped.Load(), Evictions: c.evictions.Load(),
-		Entries: n, Bytes: used, MaxBytes: c.max, OffHeap: c.mapped.Load()}
+		Entries: n, Bytes: used, MaxBytes: c.max, OffHeap: c.mapped.Load(),
+		DiskEntries: dn, DiskBytes: dused, DiskMaxBytes: dmax}
 }
 
 // lookup returns the answer of key built at version (a hit), or nil and a
@@ -138,8 +171,8 @@ func (c *AnswerCache) Stats() AnswerCacheStats {
 // are never modified (a hit may still be writing one out): a stale entry is
 // replaced by a ghost.
 func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) {
-	var free [][]byte
-	defer func() { freeChunks(free, c.mapped) }()
+	var g garbage
+	defer c.free(&g)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p := &capture{c: c, key: key, version: version}
@@ -162,17 +195,22 @@ func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) 
 		return nil, p
 	}
 	c.misses.Add(1)
-	free = c.remove(e, free)
+	c.remove(e, &g)
 	if !e.ghost {
 		// Stale: it can never be served again.
 		c.stale.Add(1)
 		e = &cacheEntry{key: key, version: e.version, answer: e.answer, size: int64(len(key)) + entryOverhead, ghost: true}
 	}
-	c.entries[key] = e
-	c.pushFront(e)
-	c.used += e.size
-	p.admit = e.answer <= c.maxEntry-int64(len(key))-entryOverhead
+	c.insert(e)
+	overhead := int64(len(key)) + entryOverhead
+	p.admit = e.answer <= c.maxEntry-overhead
 	p.hint = e.answer
+	if d := c.disk; d != nil && e.answer <= d.maxEntry-overhead {
+		// The disk tier takes it: at once when it was large, else
+		// when it grows large (capture.write).
+		p.admit, p.disk = true, d
+		p.toDisk = e.answer >= d.min || e.answer > c.maxEntry-overhead
+	}
 	return nil, p
 }
 
@@ -196,54 +234,105 @@ func (c *AnswerCache) peek(key string, version int64) *cacheEntry {
 // never replaces an answer of its own version), then evicts the least
 // recently used entries until the budget holds.
 func (c *AnswerCache) store(e *cacheEntry) {
-	var free [][]byte
-	defer func() { freeChunks(free, c.mapped) }()
+	var g garbage
+	defer c.free(&g)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if e.file != "" && (c.disk == nil || c.disk.closed.Load()) {
+		// Its disk tier was closed while it was captured.
+		c.skipped.Add(1)
+		g.add(e)
+		return
+	}
 	if old := c.entries[e.key]; old != nil {
 		if old.version > e.version || e.ghost && !old.ghost && old.version == e.version {
 			if !e.ghost {
 				c.skipped.Add(1)
-				free = append(free, e.chunks...)
+				g.add(e)
 			}
 			return
 		}
-		free = c.remove(old, free)
+		c.remove(old, &g)
 	}
-	c.entries[e.key] = e
-	c.pushFront(e)
-	c.used += e.size
+	c.insert(e)
 	if !e.ghost {
 		c.stores.Add(1)
 	}
 	for c.used > c.max && c.head.prev != c.head {
-		free = c.remove(c.head.prev, free)
+		c.remove(c.head.prev, &g)
 		c.evictions.Add(1)
+	}
+	if d := c.disk; d != nil {
+		for d.used > d.max && d.head.prev != d.head {
+			c.remove(d.head.prev, &g)
+			c.evictions.Add(1)
+		}
 	}
 }
 
-// remove takes e out of the cache; its chunks are added to free when no
-// hit is writing them.
-func (c *AnswerCache) remove(e *cacheEntry, free [][]byte) [][]byte {
+// insert adds e (not in the cache) as the most recently used entry.
+func (c *AnswerCache) insert(e *cacheEntry) {
+	c.entries[e.key] = e
+	c.pushFront(e)
+	if e.file != "" {
+		c.disk.used += e.size
+		c.disk.entries++
+	} else {
+		c.used += e.size
+	}
+}
+
+// remove takes e out of the cache; its chunks or file are added to g when
+// no hit is writing them.
+func (c *AnswerCache) remove(e *cacheEntry, g *garbage) {
 	c.unlink(e)
 	delete(c.entries, e.key)
-	c.used -= e.size
+	if e.file != "" {
+		c.disk.used -= e.size
+		c.disk.entries--
+	} else {
+		c.used -= e.size
+	}
 	e.dropped = true
 	if e.refs == 0 {
-		free = append(free, e.chunks...)
+		g.add(e)
 	}
-	return free
 }
 
 // done ends a hit on e (lookup): the last hit on an entry that left the
-// cache frees its chunks.
+// cache frees its chunks or unlinks its file.
 func (c *AnswerCache) done(e *cacheEntry) {
 	c.mu.Lock()
 	e.refs--
 	last := e.refs == 0 && e.dropped
 	c.mu.Unlock()
 	if last {
-		freeChunks(e.chunks, c.mapped)
+		var g garbage
+		g.add(e)
+		c.free(&g)
+	}
+}
+
+// garbage is what entries that left the cache held, freed once the
+// cache's lock is released.
+type garbage struct {
+	chunks [][]byte
+	files  []string
+}
+
+func (g *garbage) add(e *cacheEntry) {
+	g.chunks = append(g.chunks, e.chunks...)
+	if e.file != "" {
+		g.files = append(g.files, e.file)
+	}
+}
+
+// free frees g's chunks and unlinks its files (hits that opened one go
+// on reading it).
+func (c *AnswerCache) free(g *garbage) {
+	freeChunks(g.chunks, c.mapped)
+	for _, f := range g.files {
+		os.Remove(f)
 	}
 }
 
@@ -258,10 +347,15 @@ func (c *AnswerCache) unlink(e *cacheEntry) {
 	e.prev, e.next = nil, nil
 }
 
+// pushFront makes e the most recently used entry of its tier's ring.
 func (c *AnswerCache) pushFront(e *cacheEntry) {
-	e.prev, e.next = c.head, c.head.next
-	c.head.next.prev = e
-	c.head.next = e
+	head := c.head
+	if e.file != "" {
+		head = c.disk.head
+	}
+	e.prev, e.next = head, head.next
+	head.next.prev = e
+	head.next = e
 }
 
 // dataLengthSetter is a writer that can be told the length of the data
@@ -302,6 +396,91 @@ func (e *cacheEntry) writeTo(w io.Writer) error {
 	return nil
 }
 
+// writeFile writes the answer from f, its file opened for this write alone
+// (at offset 0), with or without the tail as writeTo does. The bytes go
+// through w's ReadFrom when it has one, as an *io.LimitedReader of f: from
+// net/http's ResponseWriter, with a Content-Length set, that is sendfile(2)
+// from the page cache to the socket (response.ReadFrom, TCPConn.ReadFrom),
+// which reads from the file's own offset — hence a file opened per hit.
+func (e *cacheEntry) writeFile(w io.Writer, f *os.File) error {
+	if ls, ok := w.(dataLengthSetter); ok {
+		ls.SetDataLength(e.answer)
+	}
+	tw, withTail := w.(tailWriter)
+	withTail = withTail && e.tail != "" && tw.EnvelopeTail() == e.tail
+	n := e.answer
+	if withTail {
+		n += int64(len(e.tail))
+	}
+	src := &io.LimitedReader{R: f, N: n}
+	// io.Copy hands src to w.ReadFrom when w has one (src has no WriteTo).
+	if _, err := io.Copy(w, src); err != nil {
+		return err
+	}
+	if src.N > 0 {
+		return io.ErrUnexpectedEOF // the file is shorter than its entry says
+	}
+	if withTail {
+		tw.TailWritten()
+	}
+	return nil
+}
+
+// answerHit is one read's hold on an entry it hit (peek, lookup): a memory
+// entry held (refs) until close, or a disk entry's file opened for the
+// read — the entry itself is let go at once, and its file may be unlinked
+// (evicted, stale) while the read goes on with it.
+type answerHit struct {
+	c *AnswerCache
+	e *cacheEntry
+	f *os.File
+}
+
+// open takes over the hit on e (peek, lookup): it opens e's file, if any.
+// When that fails (the file was removed behind the cache's back) the
+// entry is dropped and the read must answer from the store.
+func (c *AnswerCache) open(e *cacheEntry) (answerHit, error) {
+	if e.file == "" {
+		return answerHit{c: c, e: e}, nil
+	}
+	f, err := os.Open(e.file)
+	c.done(e) // an open file keeps its bytes, whatever becomes of e
+	if err != nil {
+		c.discard(e)
+		return answerHit{}, err
+	}
+	return answerHit{c: c, e: e, f: f}, nil
+}
+
+// writeTo writes the answer to w (cacheEntry.writeTo, writeFile).
+func (h answerHit) writeTo(w io.Writer) error {
+	if h.f != nil {
+		return h.e.writeFile(w, h.f)
+	}
+	return h.e.writeTo(w)
+}
+
+// close ends the hit.
+func (h answerHit) close() {
+	if h.f != nil {
+		h.f.Close()
+		return
+	}
+	h.c.done(h.e)
+}
+
+// discard drops e if it is still in the cache.
+func (c *AnswerCache) discard(e *cacheEntry) {
+	var g garbage
+	c.mu.Lock()
+	if c.entries[e.key] == e {
+		c.remove(e, &g)
+		c.evictions.Add(1)
+	}
+	c.mu.Unlock()
+	c.free(&g)
+}
+
 // Capture chunk sizes: the first chunk is the hint (the size of the
 // answer's last version) and a little room, or minChunk; later ones double
 // up to maxChunk.
@@ -311,8 +490,9 @@ const (
 )
 
 // capture follows an answer as it is streamed: it counts its bytes and,
-// when admitted, copies them to store the answer once complete. A nil
-// capture ignores writes.
+// when admitted, copies them to store the answer once complete — to memory
+// chunks, or, with a disk tier, to a file of its own once the answer is
+// (or was last time) DiskMin bytes or more. A nil capture ignores writes.
 type capture struct {
 	c        *AnswerCache
 	key      string
@@ -324,16 +504,36 @@ type capture struct {
 	n        int64 // bytes of the answer so far
 	reserved int64 // capacity taken from c.capturing
 	dead     bool  // records nothing (gave up, or a newer entry exists)
+
+	// disk is the disk tier the copy may go to (nil: memory only);
+	// toDisk: it goes there from the first byte; spilled: it went there,
+	// or tried to. f is the file being written (path its name), fileBytes
+	// what it holds, all reserved in disk.capturing.
+	disk      *diskTier
+	toDisk    bool
+	spilled   bool
+	f         *os.File
+	path      string
+	fileBytes int64
 }
 
 // write follows p, giving the copy up when the answer grows past the
-// largest entry or the capture memory is exhausted.
+// largest entry or the capture memory (or disk) is exhausted.
 func (p *capture) write(b []byte) {
 	if p == nil || p.dead {
 		return
 	}
 	p.n += int64(len(b))
 	if !p.admit {
+		return
+	}
+	if p.f == nil && p.disk != nil && !p.spilled && (p.toDisk || p.n >= p.disk.min) {
+		if p.spill(); !p.admit {
+			return
+		}
+	}
+	if p.f != nil {
+		p.writeFile(b)
 		return
 	}
 	for len(b) > 0 {
@@ -349,9 +549,14 @@ func (p *capture) write(b []byte) {
 				if size > 0 {
 					p.c.capturing.Add(-size)
 				}
-				p.freeCopy()
-				p.admit = false
-				p.c.skipped.Add(1)
+				if p.disk != nil && !p.spilled {
+					// Too large for memory: on to disk.
+					if p.spill(); p.f != nil {
+						p.writeFile(b)
+						return
+					}
+				}
+				p.giveUp()
 				return
 			}
 			ch := allocChunk(int(size), p.c.mapped)
@@ -367,12 +572,64 @@ func (p *capture) write(b []byte) {
 	}
 }
 
-// freeCopy frees the copy.
+// spill moves the copy to a new file of the disk tier; when the file
+// cannot be made the copy stays in memory and the disk tier is not tried
+// again.
+func (p *capture) spill() {
+	p.spilled = true
+	f, path, err := p.disk.create()
+	if err != nil {
+		return
+	}
+	p.f, p.path = f, path
+	chunks := p.chunks
+	for _, ch := range chunks {
+		if p.writeFile(ch); !p.admit {
+			return
+		}
+	}
+	freeChunks(chunks, p.c.mapped)
+	p.chunks = nil
+	p.c.capturing.Add(-p.reserved)
+	p.reserved = 0
+}
+
+// writeFile appends b to the file, giving the copy up when the file would
+// pass the largest entry of the disk tier, the disk tier's capture budget
+// is exhausted, or the write fails.
+func (p *capture) writeFile(b []byte) {
+	d := p.disk
+	n := int64(len(b))
+	if p.fileBytes+n > d.maxEntry-int64(len(p.key))-entryOverhead || d.capturing.Add(n) > d.max/2 {
+		d.capturing.Add(-n)
+		p.giveUp()
+		return
+	}
+	p.fileBytes += n
+	if _, err := p.f.Write(b); err != nil {
+		p.giveUp()
+	}
+}
+
+// giveUp stops copying the answer (it is still counted, for a ghost).
+func (p *capture) giveUp() {
+	p.freeCopy()
+	p.admit = false
+	p.c.skipped.Add(1)
+}
+
+// freeCopy frees the copy: chunks, or the file.
 func (p *capture) freeCopy() {
 	freeChunks(p.chunks, p.c.mapped)
 	p.chunks = nil
 	p.c.capturing.Add(-p.reserved)
 	p.reserved = 0
+	if p.f != nil {
+		p.f.Close()
+		os.Remove(p.path)
+		p.disk.capturing.Add(-p.fileBytes)
+		p.f, p.path, p.fileBytes = nil, "", 0
+	}
 }
 
 // drop forgets the capture (the stream failed).
@@ -386,7 +643,8 @@ func (p *capture) drop() {
 
 // finish records the complete answer (the stream ended without an error):
 // the answer itself, followed by its tail, when it was copied, else a ghost
-// of its size.
+// of its size. A file is complete (written and closed) before its entry is
+// stored, hence before any read can find it.
 func (p *capture) finish() {
 	if p == nil || p.dead {
 		return
@@ -399,6 +657,21 @@ func (p *capture) finish() {
 	overhead := int64(len(p.key)) + entryOverhead
 	if !p.admit {
 		p.c.store(&cacheEntry{key: p.key, version: p.version, answer: answer, size: overhead, ghost: true})
+		return
+	}
+	if p.f != nil {
+		f, path, n := p.f, p.path, p.fileBytes
+		p.f, p.path, p.fileBytes = nil, "", 0
+		err := f.Close()
+		p.disk.capturing.Add(-n)
+		if err != nil {
+			os.Remove(path)
+			p.c.skipped.Add(1)
+			p.c.store(&cacheEntry{key: p.key, version: p.version, answer: answer, size: overhead, ghost: true})
+			return
+		}
+		p.c.store(&cacheEntry{key: p.key, version: p.version, file: path, tail: p.tail, answer: answer,
+			size: (n+diskBlock-1)/diskBlock*diskBlock + overhead})
 		return
 	}
 	// A last chunk with much room left is copied to its size.

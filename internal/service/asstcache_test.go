@@ -201,143 +201,148 @@ func never(cacheQuery) bool { return false }
 // scopes, writes that change nothing or are refused) stay cached.
 func TestAnswerCacheEveryWrite(t *testing.T) {
 	for _, sc := range cacheStores {
-		t.Run(sc.name, func(t *testing.T) {
-			st := sc.open(t)
-			cacheFixture(t, st, 8)
-			s := New(st, nil)
-			ctx := context.Background()
-			c := &cacheChecker{t: t, s: s, cache: NewAnswerCache(8 << 20), last: map[cacheQuery]string{}}
-			c0, cx := caller("0"), caller("x")
-			// Which queries see rows of which ends and suppliers.
-			sees := func(q cacheQuery, supplier string, objs ...string) bool {
-				if supplier != "0" && q.supplier == "0" {
-					return false
-				}
-				for _, o := range objs {
-					if q.obj == o {
-						return true
-					}
-				}
-				return false
-			}
-			seesRF := func(q cacheQuery) bool { return sees(q, "0", "bk_router", "bk_firewall") }
-
-			var firstID int64
-			c.after("add", func() (err error) {
-				firstID, err = s.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 1, AsstInstID: 1})
-				return err
-			}, seesRF, nil)
-			var batch *BatchResult
-			c.after("batch", func() (err error) {
-				in := BatchInstAsstInput{ObjAsstID: asstRF, ObjID: "bk_router", AsstObjID: "bk_firewall"}
-				for _, p := range [][2]int64{{2, 1}, {2, 2}, {1, 1}, {2, 5}} {
-					in.Details = append(in.Details, struct {
-						InstID     int64 `json:"bk_inst_id"`
-						AsstInstID int64 `json:"bk_asst_inst_id"`
-					}{p[0], p[1]})
-				}
-				batch, err = s.BatchCreateInstAsst(ctx, c0, in)
-				if err == nil && (len(batch.Created) != 3 || len(batch.Errors) != 1) {
-					err = fmt.Errorf("batch result %+v", batch)
-				}
-				return err
-			}, seesRF, nil)
-			c.after("batch of the other model association", func() error {
-				in := BatchInstAsstInput{ObjAsstID: asstRS, ObjID: "bk_router", AsstObjID: "bk_switch"}
-				in.Details = append(in.Details, struct {
-					InstID     int64 `json:"bk_inst_id"`
-					AsstInstID int64 `json:"bk_asst_inst_id"`
-				}{3, 3})
-				_, err := s.BatchCreateInstAsst(ctx, c0, in)
-				return err
-			}, func(q cacheQuery) bool {
-				return sees(q, "0", "bk_router", "bk_switch") && !strings.Contains(q.cond, asstRF)
-			}, func(q cacheQuery) bool { return sees(q, "0", "bk_router", "bk_switch") })
-			c.after("add by supplier x", func() error {
-				_, err := s.AddInstAsst(ctx, cx, AddInstAsstInput{ObjAsstID: asstRF, InstID: 3, AsstInstID: 4})
-				return err
-			}, func(q cacheQuery) bool { return sees(q, "x", "bk_router", "bk_firewall") }, nil)
-			c.after("refused duplicate add", func() error {
-				_, err := s.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 1, AsstInstID: 1})
-				if err == nil {
-					return errors.New("duplicate accepted")
-				}
-				return nil
-			}, never, nil)
-			c.after("delete one", func() error {
-				return s.DeleteInstAsst(ctx, c0, "bk_firewall", firstID)
-			}, seesRF, nil)
-			c.after("delete of nothing", func() error {
-				return s.DeleteInstAsst(ctx, c0, "bk_firewall", firstID)
-			}, never, nil)
-			c.after("delete related", func() error {
-				n, err := s.DeleteRelatedInstAssts(ctx, c0, "bk_router", []int64{batch.Created["0"], batch.Created["1"], 999999})
-				if err == nil && n != 2 {
-					err = fmt.Errorf("deleted %d, want 2", n)
-				}
-				return err
-			}, seesRF, nil)
-
-			// An instance whose association's other end is gone: the
-			// other end's removal leaves the rows as they are (and the
-			// answers cached); deleting the instance removes its dangling
-			// row.
-			var dangling int64
-			c.after("add before the dangling row", func() (err error) {
-				dangling, err = s.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 5, AsstInstID: 6})
-				return err
-			}, seesRF, nil)
-			c.after("other end removed by hand", func() error {
-				return st.Update(ctx, func(tx cmdb.Tx) error {
-					_, err := tx.DeleteInstances(cmdb.ScopeOf("0"), "bk_firewall", []int64{6})
-					return err
-				})
-			}, never, nil)
-			c.after("instance delete refused (live other end)", func() error {
-				if err := s.DeleteInstance(ctx, c0, "bk_router", 2); err == nil {
-					return errors.New("router 2 deleted with live associations")
-				}
-				return nil
-			}, never, nil)
-			c.after("instance delete removes the dangling row", func() error {
-				return s.DeleteInstance(ctx, c0, "bk_router", 5)
-			}, seesRF, nil)
-			if strings.Contains(findText(t, s, nil, "0", "bk_router", ""), fmt.Sprintf(`"id":%d,`, dangling)) {
-				t.Fatal("the dangling row is still there")
-			}
-			c.after("object association delete refused (instantiated)", func() error {
-				err := s.DeleteObjAsst(ctx, c0, 9001)
-				var de *cmdb.Error
-				if !errors.As(err, &de) || de.Code != cmdb.CodeAssociationHasAlreadyBeenInstantiated {
-					return fmt.Errorf("delete object association: %v, want %d", err, cmdb.CodeAssociationHasAlreadyBeenInstantiated)
-				}
-				return nil
-			}, never, nil)
-			// A store that tells versions without a transaction (the
-			// hits' path) tells the ones its transactions read.
-			if p, ok := st.(cmdb.VersionPeeker); ok {
-				for _, scope := range []cmdb.Scope{cmdb.ScopeOf("0"), cmdb.ScopeOf("x"), {"0", "x"}, nil} {
-					for _, obj := range []string{"bk_router", "bk_firewall", "bk_switch", "host"} {
-						peeked, err := p.PeekInstAsstVersion(ctx, scope, obj)
-						if err != nil {
-							t.Fatal(err)
-						}
-						var read int64
-						if err := st.View(ctx, func(tx cmdb.Tx) (err error) {
-							read, err = tx.InstAsstVersion(scope, obj)
-							return err
-						}); err != nil {
-							t.Fatal(err)
-						}
-						if peeked != read {
-							t.Errorf("%v %s: peeked version %d, a transaction reads %d", scope, obj, peeked, read)
-						}
-					}
-				}
-			}
-			t.Logf("%+v", c.cache.Stats())
-		})
+		for _, tier := range cacheTiers {
+			t.Run(sc.name+"/"+tier.name, func(t *testing.T) {
+				testAnswerCacheEveryWrite(t, sc.open(t), tier.new(t, 8<<20))
+			})
+		}
 	}
+}
+
+func testAnswerCacheEveryWrite(t *testing.T, st cmdb.Store, cache *AnswerCache) {
+	cacheFixture(t, st, 8)
+	s := New(st, nil)
+	ctx := context.Background()
+	c := &cacheChecker{t: t, s: s, cache: cache, last: map[cacheQuery]string{}}
+	c0, cx := caller("0"), caller("x")
+	// Which queries see rows of which ends and suppliers.
+	sees := func(q cacheQuery, supplier string, objs ...string) bool {
+		if supplier != "0" && q.supplier == "0" {
+			return false
+		}
+		for _, o := range objs {
+			if q.obj == o {
+				return true
+			}
+		}
+		return false
+	}
+	seesRF := func(q cacheQuery) bool { return sees(q, "0", "bk_router", "bk_firewall") }
+
+	var firstID int64
+	c.after("add", func() (err error) {
+		firstID, err = s.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 1, AsstInstID: 1})
+		return err
+	}, seesRF, nil)
+	var batch *BatchResult
+	c.after("batch", func() (err error) {
+		in := BatchInstAsstInput{ObjAsstID: asstRF, ObjID: "bk_router", AsstObjID: "bk_firewall"}
+		for _, p := range [][2]int64{{2, 1}, {2, 2}, {1, 1}, {2, 5}} {
+			in.Details = append(in.Details, struct {
+				InstID     int64 `json:"bk_inst_id"`
+				AsstInstID int64 `json:"bk_asst_inst_id"`
+			}{p[0], p[1]})
+		}
+		batch, err = s.BatchCreateInstAsst(ctx, c0, in)
+		if err == nil && (len(batch.Created) != 3 || len(batch.Errors) != 1) {
+			err = fmt.Errorf("batch result %+v", batch)
+		}
+		return err
+	}, seesRF, nil)
+	c.after("batch of the other model association", func() error {
+		in := BatchInstAsstInput{ObjAsstID: asstRS, ObjID: "bk_router", AsstObjID: "bk_switch"}
+		in.Details = append(in.Details, struct {
+			InstID     int64 `json:"bk_inst_id"`
+			AsstInstID int64 `json:"bk_asst_inst_id"`
+		}{3, 3})
+		_, err := s.BatchCreateInstAsst(ctx, c0, in)
+		return err
+	}, func(q cacheQuery) bool {
+		return sees(q, "0", "bk_router", "bk_switch") && !strings.Contains(q.cond, asstRF)
+	}, func(q cacheQuery) bool { return sees(q, "0", "bk_router", "bk_switch") })
+	c.after("add by supplier x", func() error {
+		_, err := s.AddInstAsst(ctx, cx, AddInstAsstInput{ObjAsstID: asstRF, InstID: 3, AsstInstID: 4})
+		return err
+	}, func(q cacheQuery) bool { return sees(q, "x", "bk_router", "bk_firewall") }, nil)
+	c.after("refused duplicate add", func() error {
+		_, err := s.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 1, AsstInstID: 1})
+		if err == nil {
+			return errors.New("duplicate accepted")
+		}
+		return nil
+	}, never, nil)
+	c.after("delete one", func() error {
+		return s.DeleteInstAsst(ctx, c0, "bk_firewall", firstID)
+	}, seesRF, nil)
+	c.after("delete of nothing", func() error {
+		return s.DeleteInstAsst(ctx, c0, "bk_firewall", firstID)
+	}, never, nil)
+	c.after("delete related", func() error {
+		n, err := s.DeleteRelatedInstAssts(ctx, c0, "bk_router", []int64{batch.Created["0"], batch.Created["1"], 999999})
+		if err == nil && n != 2 {
+			err = fmt.Errorf("deleted %d, want 2", n)
+		}
+		return err
+	}, seesRF, nil)
+
+	// An instance whose association's other end is gone: the
+	// other end's removal leaves the rows as they are (and the
+	// answers cached); deleting the instance removes its dangling
+	// row.
+	var dangling int64
+	c.after("add before the dangling row", func() (err error) {
+		dangling, err = s.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 5, AsstInstID: 6})
+		return err
+	}, seesRF, nil)
+	c.after("other end removed by hand", func() error {
+		return st.Update(ctx, func(tx cmdb.Tx) error {
+			_, err := tx.DeleteInstances(cmdb.ScopeOf("0"), "bk_firewall", []int64{6})
+			return err
+		})
+	}, never, nil)
+	c.after("instance delete refused (live other end)", func() error {
+		if err := s.DeleteInstance(ctx, c0, "bk_router", 2); err == nil {
+			return errors.New("router 2 deleted with live associations")
+		}
+		return nil
+	}, never, nil)
+	c.after("instance delete removes the dangling row", func() error {
+		return s.DeleteInstance(ctx, c0, "bk_router", 5)
+	}, seesRF, nil)
+	if strings.Contains(findText(t, s, nil, "0", "bk_router", ""), fmt.Sprintf(`"id":%d,`, dangling)) {
+		t.Fatal("the dangling row is still there")
+	}
+	c.after("object association delete refused (instantiated)", func() error {
+		err := s.DeleteObjAsst(ctx, c0, 9001)
+		var de *cmdb.Error
+		if !errors.As(err, &de) || de.Code != cmdb.CodeAssociationHasAlreadyBeenInstantiated {
+			return fmt.Errorf("delete object association: %v, want %d", err, cmdb.CodeAssociationHasAlreadyBeenInstantiated)
+		}
+		return nil
+	}, never, nil)
+	// A store that tells versions without a transaction (the
+	// hits' path) tells the ones its transactions read.
+	if p, ok := st.(cmdb.VersionPeeker); ok {
+		for _, scope := range []cmdb.Scope{cmdb.ScopeOf("0"), cmdb.ScopeOf("x"), {"0", "x"}, nil} {
+			for _, obj := range []string{"bk_router", "bk_firewall", "bk_switch", "host"} {
+				peeked, err := p.PeekInstAsstVersion(ctx, scope, obj)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var read int64
+				if err := st.View(ctx, func(tx cmdb.Tx) (err error) {
+					read, err = tx.InstAsstVersion(scope, obj)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if peeked != read {
+					t.Errorf("%v %s: peeked version %d, a transaction reads %d", scope, obj, peeked, read)
+				}
+			}
+		}
+	}
+	t.Logf("%+v", c.cache.Stats())
 }
 
 // TestAnswerCacheTwoNodes: two nodes (two stores, two caches) over one
@@ -345,74 +350,80 @@ func TestAnswerCacheEveryWrite(t *testing.T) {
 // holds the old answer in its cache.
 func TestAnswerCacheTwoNodes(t *testing.T) {
 	for _, sc := range twoNodeStores {
-		t.Run(sc.name, func(t *testing.T) {
-			a, b := sc.open(t)
-			cacheFixture(t, a, 8)
-			ctx := context.Background()
-			sa, sb := New(a, nil), New(b, nil)
-			cb := NewAnswerCache(8 << 20)
-			c0 := caller("0")
-			q := cacheQuery{"0", "bk_firewall", `{"bk_obj_asst_id":"` + asstRF + `"}`}
-			check := func(step string, wantRows int, wantHit bool) {
-				t.Helper()
-				before := cb.Stats().Hits
-				got := findText(t, sb, cb, q.supplier, q.obj, q.cond)
-				if hit := cb.Stats().Hits > before; hit != wantHit {
-					t.Errorf("%s: hit %v, want %v", step, hit, wantHit)
-				}
-				if want := findText(t, sa, nil, q.supplier, q.obj, q.cond); got != want {
-					t.Fatalf("%s: node B answered\n%s\nnode A's store\n%s", step, got, want)
-				}
-				if n := len(rowsOf(t, got)); n != wantRows {
-					t.Fatalf("%s: %d rows, want %d", step, n, wantRows)
-				}
-			}
-			warm := func(rows int) {
-				t.Helper()
-				for i := 0; i < 3; i++ {
-					findText(t, sb, cb, q.supplier, q.obj, q.cond)
-				}
-				check("warm", rows, true)
-			}
-			if _, err := sa.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 1, AsstInstID: 1}); err != nil {
-				t.Fatal(err)
-			}
-			warm(1)
-			id, err := sa.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 1, AsstInstID: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			check("after add on A", 2, false)
-			warm(2)
-			if err := sa.DeleteInstAsst(ctx, c0, "bk_router", id); err != nil {
-				t.Fatal(err)
-			}
-			check("after delete on A", 1, false)
-			warm(1)
-			in := BatchInstAsstInput{ObjAsstID: asstRF, ObjID: "bk_router", AsstObjID: "bk_firewall"}
-			for i := int64(3); i <= 5; i++ {
-				in.Details = append(in.Details, struct {
-					InstID     int64 `json:"bk_inst_id"`
-					AsstInstID int64 `json:"bk_asst_inst_id"`
-				}{2, i})
-			}
-			if _, err := sa.BatchCreateInstAsst(ctx, c0, in); err != nil {
-				t.Fatal(err)
-			}
-			check("after batch on A", 4, false)
-			warm(4)
-			// And the other way round: B writes, A's cache follows.
-			ca := NewAnswerCache(8 << 20)
-			for i := 0; i < 3; i++ {
-				findText(t, sa, ca, q.supplier, q.obj, q.cond)
-			}
-			if _, err := sb.DeleteRelatedInstAssts(ctx, c0, "bk_firewall", []int64{id + 1, id + 2, id + 3}); err != nil {
-				t.Fatal(err)
-			}
-			if got, want := findText(t, sa, ca, q.supplier, q.obj, q.cond), findText(t, sb, nil, q.supplier, q.obj, q.cond); got != want {
-				t.Fatalf("after delete related on B: node A answered\n%s\nwant\n%s", got, want)
-			}
-		})
+		for _, tier := range cacheTiers {
+			t.Run(sc.name+"/"+tier.name, func(t *testing.T) {
+				a, b := sc.open(t)
+				testAnswerCacheTwoNodes(t, a, b, tier.new)
+			})
+		}
+	}
+}
+
+func testAnswerCacheTwoNodes(t *testing.T, a, b cmdb.Store, newCache func(testing.TB, int64) *AnswerCache) {
+	cacheFixture(t, a, 8)
+	ctx := context.Background()
+	sa, sb := New(a, nil), New(b, nil)
+	cb := newCache(t, 8<<20)
+	c0 := caller("0")
+	q := cacheQuery{"0", "bk_firewall", `{"bk_obj_asst_id":"` + asstRF + `"}`}
+	check := func(step string, wantRows int, wantHit bool) {
+		t.Helper()
+		before := cb.Stats().Hits
+		got := findText(t, sb, cb, q.supplier, q.obj, q.cond)
+		if hit := cb.Stats().Hits > before; hit != wantHit {
+			t.Errorf("%s: hit %v, want %v", step, hit, wantHit)
+		}
+		if want := findText(t, sa, nil, q.supplier, q.obj, q.cond); got != want {
+			t.Fatalf("%s: node B answered\n%s\nnode A's store\n%s", step, got, want)
+		}
+		if n := len(rowsOf(t, got)); n != wantRows {
+			t.Fatalf("%s: %d rows, want %d", step, n, wantRows)
+		}
+	}
+	warm := func(rows int) {
+		t.Helper()
+		for i := 0; i < 3; i++ {
+			findText(t, sb, cb, q.supplier, q.obj, q.cond)
+		}
+		check("warm", rows, true)
+	}
+	if _, err := sa.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 1, AsstInstID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	warm(1)
+	id, err := sa.AddInstAsst(ctx, c0, AddInstAsstInput{ObjAsstID: asstRF, InstID: 1, AsstInstID: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after add on A", 2, false)
+	warm(2)
+	if err := sa.DeleteInstAsst(ctx, c0, "bk_router", id); err != nil {
+		t.Fatal(err)
+	}
+	check("after delete on A", 1, false)
+	warm(1)
+	in := BatchInstAsstInput{ObjAsstID: asstRF, ObjID: "bk_router", AsstObjID: "bk_firewall"}
+	for i := int64(3); i <= 5; i++ {
+		in.Details = append(in.Details, struct {
+			InstID     int64 `json:"bk_inst_id"`
+			AsstInstID int64 `json:"bk_asst_inst_id"`
+		}{2, i})
+	}
+	if _, err := sa.BatchCreateInstAsst(ctx, c0, in); err != nil {
+		t.Fatal(err)
+	}
+	check("after batch on A", 4, false)
+	warm(4)
+	// And the other way round: B writes, A's cache follows.
+	ca := newCache(t, 8<<20)
+	for i := 0; i < 3; i++ {
+		findText(t, sa, ca, q.supplier, q.obj, q.cond)
+	}
+	if _, err := sb.DeleteRelatedInstAssts(ctx, c0, "bk_firewall", []int64{id + 1, id + 2, id + 3}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := findText(t, sa, ca, q.supplier, q.obj, q.cond), findText(t, sb, nil, q.supplier, q.obj, q.cond); got != want {
+		t.Fatalf("after delete related on B: node A answered\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -484,123 +495,128 @@ func TestAnswerCacheRace(t *testing.T) {
 		d = time.Second
 	}
 	for _, su := range setups {
-		t.Run(su.name, func(t *testing.T) {
-			nodes := su.open(t)
-			const n = 6 // routers and firewalls
-			cacheFixture(t, nodes[0], n)
-			svcs := make([]*Service, len(nodes))
-			caches := make([]*AnswerCache, len(nodes))
-			for i, st := range nodes {
-				svcs[i], caches[i] = New(st, nil), NewAnswerCache(4<<20)
-			}
-			m := &raceModel{lives: map[[2]int64][]*incarnation{}, byID: map[int64]*incarnation{}}
-			ctx, cancel := context.WithTimeout(context.Background(), d)
-			defer cancel()
-			var wg sync.WaitGroup
-			var failed atomic.Bool
-			fail := func(format string, args ...any) {
-				if failed.CompareAndSwap(false, true) {
-					t.Errorf(format, args...)
+		for _, tier := range cacheTiers {
+			t.Run(su.name+"/"+tier.name, func(t *testing.T) {
+				testAnswerCacheRace(t, su.open(t), tier.new, d)
+			})
+		}
+	}
+}
+
+func testAnswerCacheRace(t *testing.T, nodes []cmdb.Store, newCache func(testing.TB, int64) *AnswerCache, d time.Duration) {
+	const n = 6 // routers and firewalls
+	cacheFixture(t, nodes[0], n)
+	svcs := make([]*Service, len(nodes))
+	caches := make([]*AnswerCache, len(nodes))
+	for i, st := range nodes {
+		svcs[i], caches[i] = New(st, nil), newCache(t, 4<<20)
+	}
+	m := &raceModel{lives: map[[2]int64][]*incarnation{}, byID: map[int64]*incarnation{}}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	fail := func(format string, args ...any) {
+		if failed.CompareAndSwap(false, true) {
+			t.Errorf(format, args...)
+		}
+		cancel()
+	}
+	// Writers: each owns the pairs of its source routers, so
+	// that no two race on one pair; each write goes through a
+	// node in turn.
+	const writers = 3
+	var writes atomic.Int64
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			for k := 0; ctx.Err() == nil; k++ {
+				s := svcs[k%len(svcs)]
+				src := int64(w+1) + int64(writers*rng.IntN(n/writers))
+				dst := int64(1 + rng.IntN(n))
+				p := [2]int64{src, dst}
+				m.mu.Lock()
+				lives := m.lives[p]
+				var cur *incarnation
+				if len(lives) > 0 && lives[len(lives)-1].dStart == 0 {
+					cur = lives[len(lives)-1]
 				}
-				cancel()
-			}
-			// Writers: each owns the pairs of its source routers, so
-			// that no two race on one pair; each write goes through a
-			// node in turn.
-			const writers = 3
-			var writes atomic.Int64
-			for w := 0; w < writers; w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					rng := rand.New(rand.NewPCG(uint64(w), 7))
-					for k := 0; ctx.Err() == nil; k++ {
-						s := svcs[k%len(svcs)]
-						src := int64(w+1) + int64(writers*rng.IntN(n/writers))
-						dst := int64(1 + rng.IntN(n))
-						p := [2]int64{src, dst}
-						m.mu.Lock()
-						lives := m.lives[p]
-						var cur *incarnation
-						if len(lives) > 0 && lives[len(lives)-1].dStart == 0 {
-							cur = lives[len(lives)-1]
-						}
-						if cur == nil {
-							cur = &incarnation{src: src, dst: dst, cStart: m.tick()}
-							m.lives[p] = append(lives, cur)
-						} else {
-							cur.dStart = m.tick()
-						}
-						m.mu.Unlock()
-						if cur.dStart == 0 {
-							id, err := s.AddInstAsst(context.Background(), caller("0"), AddInstAsstInput{ObjAsstID: asstRF, InstID: src, AsstInstID: dst})
-							if err != nil {
-								fail("add %v: %v", p, err)
-								return
-							}
-							m.mu.Lock()
-							cur.id, cur.cAck = id, m.tick()
-							m.byID[id] = cur
-							m.mu.Unlock()
-						} else {
-							if err := s.DeleteInstAsst(context.Background(), caller("0"), "bk_router", cur.id); err != nil {
-								fail("delete %v: %v", p, err)
-								return
-							}
-							m.mu.Lock()
-							cur.dAck = m.tick()
-							m.mu.Unlock()
-						}
-						writes.Add(1)
-						time.Sleep(time.Duration(rng.IntN(8000)) * time.Microsecond)
+				if cur == nil {
+					cur = &incarnation{src: src, dst: dst, cStart: m.tick()}
+					m.lives[p] = append(lives, cur)
+				} else {
+					cur.dStart = m.tick()
+				}
+				m.mu.Unlock()
+				if cur.dStart == 0 {
+					id, err := s.AddInstAsst(context.Background(), caller("0"), AddInstAsstInput{ObjAsstID: asstRF, InstID: src, AsstInstID: dst})
+					if err != nil {
+						fail("add %v: %v", p, err)
+						return
 					}
-				}()
-			}
-			// Readers: three queries, each node.
-			type rq struct {
-				obj, cond string
-				keep      func(*incarnation) bool
-			}
-			queries := []rq{
-				{"bk_router", "", func(*incarnation) bool { return true }},
-				{"bk_firewall", `{"bk_obj_asst_id":"` + asstRF + `"}`, func(*incarnation) bool { return true }},
-				{"bk_firewall", `{"bk_inst_id":{"$in":[1,2]}}`, func(l *incarnation) bool { return l.src <= 2 }},
-			}
-			var reads atomic.Int64
-			for r := 0; r < 4; r++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for k := r; ctx.Err() == nil; k++ {
-						node := k % len(svcs)
-						q := queries[k%len(queries)]
-						t0 := m.tick()
-						answer, err := findAnswer(svcs[node], caches[node], "0", q.obj, q.cond)
-						t1 := m.tick()
-						if err != nil {
-							fail("node %d, %s %s: %v", node, q.obj, q.cond, err)
-							return
-						}
-						reads.Add(1)
-						if msg := checkRaceAnswer(m, answer, t0, t1, q.keep); msg != "" {
-							fail("node %d, %s %s, read [%d,%d]: %s\nanswer %s", node, q.obj, q.cond, t0, t1, msg, answer)
-							return
-						}
+					m.mu.Lock()
+					cur.id, cur.cAck = id, m.tick()
+					m.byID[id] = cur
+					m.mu.Unlock()
+				} else {
+					if err := s.DeleteInstAsst(context.Background(), caller("0"), "bk_router", cur.id); err != nil {
+						fail("delete %v: %v", p, err)
+						return
 					}
-				}()
+					m.mu.Lock()
+					cur.dAck = m.tick()
+					m.mu.Unlock()
+				}
+				writes.Add(1)
+				time.Sleep(time.Duration(rng.IntN(8000)) * time.Microsecond)
 			}
-			wg.Wait()
-			var hits uint64
-			for i, c := range caches {
-				st := c.Stats()
-				hits += st.Hits
-				t.Logf("node %d: %+v", i, st)
+		}()
+	}
+	// Readers: three queries, each node.
+	type rq struct {
+		obj, cond string
+		keep      func(*incarnation) bool
+	}
+	queries := []rq{
+		{"bk_router", "", func(*incarnation) bool { return true }},
+		{"bk_firewall", `{"bk_obj_asst_id":"` + asstRF + `"}`, func(*incarnation) bool { return true }},
+		{"bk_firewall", `{"bk_inst_id":{"$in":[1,2]}}`, func(l *incarnation) bool { return l.src <= 2 }},
+	}
+	var reads atomic.Int64
+	for r := 0; r < 4; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := r; ctx.Err() == nil; k++ {
+				node := k % len(svcs)
+				q := queries[k%len(queries)]
+				t0 := m.tick()
+				answer, err := findAnswer(svcs[node], caches[node], "0", q.obj, q.cond)
+				t1 := m.tick()
+				if err != nil {
+					fail("node %d, %s %s: %v", node, q.obj, q.cond, err)
+					return
+				}
+				reads.Add(1)
+				if msg := checkRaceAnswer(m, answer, t0, t1, q.keep); msg != "" {
+					fail("node %d, %s %s, read [%d,%d]: %s\nanswer %s", node, q.obj, q.cond, t0, t1, msg, answer)
+					return
+				}
 			}
-			t.Logf("%d writes, %d reads checked", writes.Load(), reads.Load())
-			if hits == 0 && !failed.Load() {
-				t.Error("no answer came from the cache: the test did not test it")
-			}
-		})
+		}()
+	}
+	wg.Wait()
+	var hits uint64
+	for i, c := range caches {
+		st := c.Stats()
+		hits += st.Hits
+		t.Logf("node %d: %+v", i, st)
+	}
+	t.Logf("%d writes, %d reads checked", writes.Load(), reads.Load())
+	if hits == 0 && !failed.Load() {
+		t.Error("no answer came from the cache: the test did not test it")
 	}
 }
 
@@ -709,7 +725,12 @@ func TestAnswerKeyInjective(t *testing.T) {
 // than half of it; a newer version replaces an entry, an older one does
 // not.
 func TestAnswerCacheBudget(t *testing.T) {
-	c := NewAnswerCache(4 << 20)
+	for _, tier := range cacheTiers {
+		t.Run(tier.name, func(t *testing.T) { testAnswerCacheBudget(t, tier.new(t, 4<<20)) })
+	}
+}
+
+func testAnswerCacheBudget(t *testing.T, c *AnswerCache) {
 	fill := func(key string, version int64, size int) bool {
 		t.Helper()
 		e, p := c.lookup(key, version)
@@ -746,8 +767,8 @@ func TestAnswerCacheBudget(t *testing.T) {
 		fill(k, 1, 150000)
 		fill(k, 1, 150000)
 		fill("a", 2, 10000) // keeps a recently used
-		if st := c.Stats(); st.Bytes > st.MaxBytes {
-			t.Fatalf("%d bytes held, budget %d", st.Bytes, st.MaxBytes)
+		if st := c.Stats(); st.Bytes > st.MaxBytes || st.DiskBytes > st.DiskMaxBytes {
+			t.Fatalf("%d bytes held, budget %d; on disk %d, budget %d", st.Bytes, st.MaxBytes, st.DiskBytes, st.DiskMaxBytes)
 		}
 	}
 	if !fill("a", 2, 10000) || !fill("k39", 1, 150000) {
@@ -757,7 +778,7 @@ func TestAnswerCacheBudget(t *testing.T) {
 		t.Error("the least recently used entry is still there")
 	}
 	st := c.Stats()
-	if st.Evictions == 0 || c.capturing.Load() != 0 {
+	if st.Evictions == 0 || c.capturing.Load() != 0 || c.disk != nil && c.disk.capturing.Load() != 0 {
 		t.Errorf("stats %+v, capturing %d", st, c.capturing.Load())
 	}
 	// Every chunk outside the heap belongs to an entry in the cache (those
@@ -890,33 +911,38 @@ func TestAnswerCacheEnvelopeTail(t *testing.T) {
 		}
 	}
 	for _, storedWithTail := range []bool{true, false} {
-		c := NewAnswerCache(1 << 20)
-		for i := 0; i < 2; i++ { // ghost, then stored
-			if storedWithTail {
-				stream(c, &envelopeRecorder{})
-			} else {
-				stream(c, &bytes.Buffer{})
-			}
+		for _, tier := range cacheTiers {
+			testEnvelopeTail(t, tier.name, tier.new(t, 1<<20), storedWithTail, stream, want)
 		}
-		before := c.Stats().Hits
-		var plain bytes.Buffer
-		stream(c, &plain)
-		env := &envelopeRecorder{}
-		stream(c, env)
-		if c.Stats().Hits != before+2 {
-			t.Fatalf("stored with tail %v: not served from the cache", storedWithTail)
-		}
-		if plain.String() != want {
-			t.Errorf("stored with tail %v, plain writer: %q, want %q", storedWithTail, plain.String(), want)
-		}
-		wantEnv := want
+	}
+}
+
+func testEnvelopeTail(t *testing.T, tier string, c *AnswerCache, storedWithTail bool, stream func(*AnswerCache, io.Writer), want string) {
+	for i := 0; i < 2; i++ { // ghost, then stored
 		if storedWithTail {
-			wantEnv += "}"
+			stream(c, &envelopeRecorder{})
+		} else {
+			stream(c, &bytes.Buffer{})
 		}
-		if env.String() != wantEnv || env.tailWritten != storedWithTail || env.length != int64(len(want)) {
-			t.Errorf("stored with tail %v, envelope writer: %q (tail written %v, length %d), want %q (length %d)",
-				storedWithTail, env.String(), env.tailWritten, env.length, wantEnv, len(want))
-		}
+	}
+	before := c.Stats().Hits
+	var plain bytes.Buffer
+	stream(c, &plain)
+	env := &envelopeRecorder{}
+	stream(c, env)
+	if c.Stats().Hits != before+2 {
+		t.Fatalf("%s, stored with tail %v: not served from the cache", tier, storedWithTail)
+	}
+	if plain.String() != want {
+		t.Errorf("%s, stored with tail %v, plain writer: %q, want %q", tier, storedWithTail, plain.String(), want)
+	}
+	wantEnv := want
+	if storedWithTail {
+		wantEnv += "}"
+	}
+	if env.String() != wantEnv || env.tailWritten != storedWithTail || env.length != int64(len(want)) {
+		t.Errorf("%s, stored with tail %v, envelope writer: %q (tail written %v, length %d), want %q (length %d)",
+			tier, storedWithTail, env.String(), env.tailWritten, env.length, wantEnv, len(want))
 	}
 }
 
@@ -925,7 +951,16 @@ func TestAnswerCacheEnvelopeTail(t *testing.T) {
 // the cache (their memory is freed by the last hit), and every answer
 // written is the one of its key and version.
 func TestAnswerCacheHitsOutliveEviction(t *testing.T) {
-	c := NewAnswerCache(1 << 20) // room for a few 200 KB answers
+	for _, tier := range cacheTiers {
+		t.Run(tier.name, func(t *testing.T) {
+			testHitsOutliveEviction(t, tier.new(t, 1<<20)) // room for a few 200 KB answers
+		})
+	}
+}
+
+// testHitsOutliveEviction: on the disk tier, the hits' files are unlinked
+// by the evictions while the hits, which opened them, wait to write them.
+func testHitsOutliveEviction(t *testing.T, c *AnswerCache) {
 	answer := func(key string, version int64) []byte {
 		return bytes.Repeat([]byte(fmt.Sprintf("[%s@%d]", key, version)), 200<<10/12)
 	}
@@ -953,9 +988,12 @@ func TestAnswerCacheHitsOutliveEviction(t *testing.T) {
 				e, p := c.lookup(key, v)
 				if e != nil {
 					var got bytes.Buffer
-					time.Sleep(time.Duration(rng.IntN(200)) * time.Microsecond) // evictions meanwhile
-					err := e.writeTo(&got)
-					c.done(e)
+					h, err := c.open(e)
+					if err == nil {
+						time.Sleep(time.Duration(rng.IntN(200)) * time.Microsecond) // evictions meanwhile
+						err = h.writeTo(&got)
+						h.close()
+					}
 					hits.Add(1)
 					if err != nil || !bytes.Equal(got.Bytes(), want) {
 						failed.Store(true)
