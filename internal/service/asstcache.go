@@ -164,7 +164,7 @@ func (c *AnswerCache) Stats() AnswerCacheStats {
 
 // lookup returns the answer of key built at version (a hit), or nil and a
 // capture for the read's answer. An answer is captured (to be stored) only
-// when the key was asked for before — an entry of an older version, or a
+// when it goes to the disk tier, or when the key was asked for before — an entry of an older version, or a
 // ghost: the size of a recent answer that was not stored — and that answer
 // was not too large; so a query asked once costs no copy, and a query whose
 // answer is too large is not copied again and again for nothing. Entries
@@ -180,6 +180,13 @@ func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) 
 	switch {
 	case e == nil:
 		c.misses.Add(1)
+		if d := c.disk; d != nil {
+			// With a disk tier, a large answer is stored the first
+			// time it is asked for (disk room is cheap, and a miss of a
+			// large answer is what costs): the capture copies it and
+			// keeps it only if it reaches the disk tier (finish).
+			p.admit, p.disk, p.diskOnly = true, d, true
+		}
 		return nil, p
 	case e.version == version && !e.ghost:
 		c.unlink(e)
@@ -510,6 +517,7 @@ type capture struct {
 	// or tried to. f is the file being written (path its name), fileBytes
 	// what it holds, all reserved in disk.capturing.
 	disk      *diskTier
+	diskOnly  bool // a first ask: kept only if it went to disk
 	toDisk    bool
 	spilled   bool
 	f         *os.File
@@ -600,7 +608,11 @@ func (p *capture) spill() {
 func (p *capture) writeFile(b []byte) {
 	d := p.disk
 	n := int64(len(b))
-	if p.fileBytes+n > d.maxEntry-int64(len(p.key))-entryOverhead || d.capturing.Add(n) > d.max/2 {
+	if p.fileBytes+n > d.maxEntry-int64(len(p.key))-entryOverhead {
+		p.giveUp()
+		return
+	}
+	if d.capturing.Add(n) > d.max/2 {
 		d.capturing.Add(-n)
 		p.giveUp()
 		return
@@ -650,6 +662,12 @@ func (p *capture) finish() {
 		return
 	}
 	answer := p.n
+	if p.admit && p.diskOnly && p.f == nil {
+		// Asked for the first time and small: a ghost, as without a
+		// disk tier.
+		p.freeCopy()
+		p.admit = false
+	}
 	if p.admit && p.tail != "" {
 		p.write([]byte(p.tail)) // may give the copy up
 	}

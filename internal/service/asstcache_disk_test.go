@@ -463,3 +463,39 @@ func TestAnswerCacheDiskReadFrom(t *testing.T) {
 		t.Errorf("ReadFrom got a LimitedReader of a %T", lr.R)
 	}
 }
+
+// TestAnswerCacheDiskFirstAsk: with a disk tier, a large answer is stored
+// the first time it is asked for; a small one is not (a ghost, stored the
+// second time, in memory), and its copy is freed.
+func TestAnswerCacheDiskFirstAsk(t *testing.T) {
+	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 8 << 20, Dir: t.TempDir(), DiskBytes: 8 << 20})
+	once := func(key string, answer []byte) {
+		e, p := c.lookup(key, 1)
+		if e != nil {
+			t.Fatalf("%s: hit before any answer", key)
+		}
+		p.tail = "}"
+		for b := answer; len(b) > 0; b = b[min(len(b), 10000):] {
+			p.write(b[:min(len(b), 10000)])
+		}
+		p.finish()
+	}
+	small := []byte("[" + strings.Repeat("1,", 1000) + "1]")
+	large := bytes.Repeat([]byte("0123456789abcdef"), DefaultAnswerCacheDiskMin/16*3)
+	once("small", small)
+	once("large", large)
+	if e := c.peek("small", 1); e != nil {
+		c.done(e)
+		t.Error("a small answer was stored the first time")
+	}
+	if got := readHit(t, c, "large", 1); got != string(large) {
+		t.Errorf("large: %d bytes, want %d", len(got), len(large))
+	}
+	once("small", small)
+	if got := readHit(t, c, "small", 1); got != string(small) {
+		t.Errorf("small after the second ask: %q", got)
+	}
+	if fileOf(c, "small") != "" || c.capturing.Load() != 0 {
+		t.Errorf("small answer's file %q, capturing %d", fileOf(c, "small"), c.capturing.Load())
+	}
+}
