@@ -409,6 +409,10 @@ func (e *cacheEntry) writeTo(w io.Writer) error {
 // net/http's ResponseWriter, with a Content-Length set, that is sendfile(2)
 // from the page cache to the socket (response.ReadFrom, TCPConn.ReadFrom),
 // which reads from the file's own offset — hence a file opened per hit.
+// (A copy through a buffer kept for the purpose — pread(2), then write(2) —
+// was measured too, at 1,000,000 stored and 410 KB answers: 184–189 µs of
+// CPU per hit against 145 µs with sendfile; reading from the page cache is
+// most of either.)
 func (e *cacheEntry) writeFile(w io.Writer, f *os.File) error {
 	if ls, ok := w.(dataLengthSetter); ok {
 		ls.SetDataLength(e.answer)
