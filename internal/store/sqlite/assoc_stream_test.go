@@ -166,8 +166,14 @@ func (t countingTx) EachInstAsst(q cmdb.InstAsstQuery, fn func(*cmdb.InstAssocia
 
 // startServer serves the whole HTTP surface over st.
 func startServer(tb testing.TB, st cmdb.Store) *httptest.Server {
+	return startServerWith(tb, st, api.Config{})
+}
+
+// startServerWith is startServer with cfg (its apps and logger set here).
+func startServerWith(tb testing.TB, st cmdb.Store, cfg api.Config) *httptest.Server {
 	tb.Helper()
-	srv := api.New(service.New(st, quiet), api.Config{Apps: map[string]string{"app1": "secret1"}, Logger: quiet})
+	cfg.Apps, cfg.Logger = map[string]string{"app1": "secret1"}, quiet
+	srv := api.New(service.New(st, quiet), cfg)
 	hs := httptest.NewServer(srv.Handler(esb.New(srv)))
 	tb.Cleanup(hs.Close)
 	return hs
@@ -398,15 +404,24 @@ func (c *rowCounter) Write(p []byte) (int, error) {
 }
 
 // BenchmarkFindInstanceAssociation answers find_instance_association through
-// the ESB door of a real HTTP server over 1,000,000 stored rows
-// (CMDB_BENCH_LARGE set; 20,000 otherwise, so that -benchtime=1x stays
-// fast): a 2,000-row answer ({bk_obj_asst_id, bk_inst_id}, the same answer
-// at both sizes) and a 100,000-row one ({bk_obj_asst_id}; 20,000 rows at the
-// small size). The client reads every byte and counts the rows.
+// the ESB door of a real HTTP server, without the answer cache (every
+// answer read from the store), over 1,000,000 stored rows
+// (CMDB_BENCH_LARGE set; CMDB_BENCH_STORED=N for another size, at least
+// 10,000; 20,000 otherwise, so that -benchtime=1x stays fast): a 2,000-row
+// answer ({bk_obj_asst_id, bk_inst_id}, the same answer at every size) and a
+// 100,000-row one ({bk_obj_asst_id}; fewer rows at the small sizes). The
+// client reads every byte and counts the rows.
 func BenchmarkFindInstanceAssociation(b *testing.B) {
 	stored := 20000
 	if os.Getenv("CMDB_BENCH_LARGE") != "" {
 		stored = 1_000_000
+	}
+	if v := os.Getenv("CMDB_BENCH_STORED"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 10000 {
+			b.Fatalf("CMDB_BENCH_STORED=%q: want a number of at least 10000", v)
+		}
+		stored = n
 	}
 	path := cachedFixture(b, stored)
 	db, err := sqlite.Open(context.Background(), path)
@@ -414,7 +429,7 @@ func BenchmarkFindInstanceAssociation(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	hs := startServer(b, db)
+	hs := startServerWith(b, db, api.Config{AnswerCacheBytes: -1})
 	client := hs.Client()
 
 	const inst = 5 // rows 8,000..9,999: inside the first model association at both sizes
