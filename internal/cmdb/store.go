@@ -91,8 +91,12 @@ type Tx interface {
 
 	ObjAssts() ([]ObjectAssociation, error)
 	// ObjAsstsNamed lists the object associations (of any supplier) whose
-	// bk_obj_asst_id is objAsstID.
-	ObjAsstsNamed(objAsstID string) ([]ObjectAssociation, error)
+	// bk_obj_asst_id is objAsstID. With lock, their rows are also locked
+	// for the rest of the transaction where the engine runs writers
+	// concurrently (PostgreSQL: SELECT … FOR UPDATE), which serialises the
+	// creates of instance associations under them across nodes; SQLite's
+	// single writer already serialises every write.
+	ObjAsstsNamed(objAsstID string, lock bool) ([]ObjectAssociation, error)
 	InsertObjAsst(a *ObjectAssociation) error
 	UpdateObjAsst(a *ObjectAssociation) error
 	DeleteObjAsst(supplier string, id int64) error

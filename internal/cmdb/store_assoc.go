@@ -76,10 +76,6 @@ type AssociationTx interface {
 	// InsertInstAsst stores a row; a duplicate (same association, source
 	// and target) is ErrConflict.
 	InsertInstAsst(a *InstAssociation) error
-	// LockObjAsst takes the write lock that serialises instance association
-	// creates of one object association across nodes (a no-op where the
-	// store already serialises writers).
-	LockObjAsst(a *ObjectAssociation) error
 	// InstancesByID returns the instances of objID with those ids in scope,
 	// in id order.
 	InstancesByID(scope Scope, objID string, ids []int64) ([]Instance, error)

@@ -47,6 +47,9 @@ type InstanceTx interface {
 	// ExistingInstances returns which of ids are instances of objID seen by
 	// scope.
 	ExistingInstances(scope Scope, objID string, ids []int64) (map[int64]bool, error)
+	// ExistingEnds is ExistingInstances for both ends of a batch of
+	// associations at once (one statement where the lists are short).
+	ExistingEnds(scope Scope, srcObj string, srcIDs []int64, dstObj string, dstIDs []int64) (src, dst map[int64]bool, err error)
 
 	// PutInstance writes one instance with its index entries and unique
 	// keys, replacing a previous version of the same (supplier, obj_id, id)

@@ -10,8 +10,10 @@ import (
 
 // findObjAsst returns the one object association with bk_obj_asst_id id in
 // the caller's scope: none → 1101046, several (one per supplier) → 1101062.
+// It is read locked (ObjAsstsNamed): the creates of instance associations
+// under it, its only callers, queue there.
 func findObjAsst(tx cmdb.Tx, c Caller, id string) (*cmdb.ObjectAssociation, error) {
-	all, err := tx.ObjAsstsNamed(id)
+	all, err := tx.ObjAsstsNamed(id, true)
 	if err != nil {
 		return nil, err
 	}
@@ -78,9 +80,6 @@ func (s *Service) AddInstAsst(ctx context.Context, c Caller, in AddInstAsstInput
 	err := s.update(ctx, func(tx cmdb.Tx) error {
 		a, err := findObjAsst(tx, c, in.ObjAsstID)
 		if err != nil {
-			return err
-		}
-		if err := tx.LockObjAsst(a); err != nil {
 			return err
 		}
 		if bad, err := mappingViolation(tx, scope, a, in.InstID, in.AsstInstID); bad != nil || err != nil {
@@ -168,9 +167,6 @@ func (s *Service) BatchCreateInstAsst(ctx context.Context, c Caller, in BatchIns
 		if err != nil {
 			return err
 		}
-		if err := tx.LockObjAsst(a); err != nil {
-			return err
-		}
 		rows, err := s.planBatch(tx, c, scope, a, in, res)
 		if err != nil || len(rows) == 0 {
 			return err
@@ -197,11 +193,7 @@ func (s *Service) planBatch(tx cmdb.Tx, c Caller, scope cmdb.Scope, a *cmdb.Obje
 	if err != nil {
 		return nil, err
 	}
-	srcSeen, err := tx.ExistingInstances(scope, in.ObjID, detailIDs(in, true))
-	if err != nil {
-		return nil, err
-	}
-	dstSeen, err := tx.ExistingInstances(scope, in.AsstObjID, detailIDs(in, false))
+	srcSeen, dstSeen, err := tx.ExistingEnds(scope, in.ObjID, detailIDs(in, true), in.AsstObjID, detailIDs(in, false))
 	if err != nil {
 		return nil, err
 	}

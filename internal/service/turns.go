@@ -41,7 +41,7 @@ func (k *keyedMutex) lock(key string) (unlock func()) {
 // asstTurn queues the creates of instance associations of one model
 // association on this node, one transaction at a time. It is for speed
 // only: the transactions lock the model association's row themselves
-// (LockObjAsst), which is what keeps the mapping rules across nodes. On
+// (ObjAsstsNamed), which is what keeps the mapping rules across nodes. On
 // PostgreSQL a transaction's snapshot is taken before it waits for that
 // row, so two of one node's creates that wait for each other there read
 // what the other wrote as a serialisation conflict, and the later one is

@@ -378,21 +378,6 @@ func (t *Tx) InsertInstAsst(a *cmdb.InstAssociation) error {
 	return t.bumpVersions(keys)
 }
 
-// LockObjAsst locks the object association's row for the rest of the
-// transaction where the dialect needs it (PostgreSQL: SELECT … FOR UPDATE);
-// SQLite's single writer connection already serialises every write.
-func (t *Tx) LockObjAsst(a *cmdb.ObjectAssociation) error {
-	if !t.d.RowLocks {
-		return nil
-	}
-	var one int
-	err := t.queryRow(`SELECT 1 FROM obj_assts WHERE supplier = ? AND id = ? FOR UPDATE`, a.Supplier, a.ID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	return err
-}
-
 func (t *Tx) InstancesByID(scope cmdb.Scope, objID string, ids []int64) ([]cmdb.Instance, error) {
 	var out []cmdb.Instance
 	for _, chunk := range chunks(ids, 500) {
@@ -574,13 +559,27 @@ func (t *Tx) InsertInstAssts(rows []cmdb.InstAssociation) error {
 		keys.add(a)
 		vals[i] = []any{a.Supplier, a.ID, a.ObjAsstID, a.ObjID, a.InstID, a.AsstObjID, a.AsstInstID, a.AsstID, a.BizID}
 	}
-	if len(rows) > 0 {
-		from, args := t.d.rowsFrom("sissisisi", vals)
-		if _, err := t.exec(`INSERT INTO inst_assts (supplier, id, obj_asst_id, obj_id, inst_id, asst_obj_id, asst_inst_id, asst_id, biz_id)
-			SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM `+from, args...); err != nil {
+	if len(rows) == 0 {
+		return t.bumpVersions(keys)
+	}
+	from, args := t.d.rowsFrom("sissisisi", vals)
+	insert := `INSERT INTO inst_assts (supplier, id, obj_asst_id, obj_id, inst_id, asst_obj_id, asst_inst_id, asst_id, biz_id)
+		SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM ` + from
+	if t.d.IntArrays && len(keys) <= bumpKeysPerStatement {
+		// PostgreSQL: the insert is a data-modifying WITH of the
+		// versions' upsert, one statement (one round trip) for both;
+		// it runs once, whether or not its rows are read.
+		bump, bargs := t.bumpStatement(keys.sorted())
+		if _, err := t.exec(`WITH ins AS (`+insert+`) `+bump, append(args, bargs...)...); err != nil {
 			return err
 		}
 		t.asstRows += len(rows)
+		t.noteBumped(keys.sorted())
+		return nil
 	}
+	if _, err := t.exec(insert, args...); err != nil {
+		return err
+	}
+	t.asstRows += len(rows)
 	return t.bumpVersions(keys)
 }

@@ -30,38 +30,55 @@ func (k versionKeys) add(a *cmdb.InstAssociation) {
 // transactions bumping the same keys take their row locks in the same order
 // and never deadlock.
 func (t *Tx) bumpVersions(keys versionKeys) error {
-	if len(keys) == 0 {
-		return nil
+	list := keys.sorted()
+	for len(list) > 0 {
+		part := list[:min(len(list), bumpKeysPerStatement)]
+		list = list[len(part):]
+		q, args := t.bumpStatement(part)
+		if _, err := t.exec(q, args...); err != nil {
+			return err
+		}
+		t.noteBumped(part)
 	}
-	list := make([]asstVersionKey, 0, len(keys))
-	for k := range keys {
-		list = append(list, k)
+	return nil
+}
+
+// bumpKeysPerStatement bounds the keys of one upsert of versions.
+const bumpKeysPerStatement = 100
+
+// sorted lists the keys in their one order (see bumpVersions).
+func (k versionKeys) sorted() []asstVersionKey {
+	list := make([]asstVersionKey, 0, len(k))
+	for key := range k {
+		list = append(list, key)
 	}
 	slices.SortFunc(list, func(a, b asstVersionKey) int {
 		return cmp.Or(cmp.Compare(a.supplier, b.supplier), cmp.Compare(a.objID, b.objID), cmp.Compare(a.objAsstID, b.objAsstID))
 	})
-	for len(list) > 0 {
-		part := list[:min(len(list), 100)]
-		list = list[len(part):]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO asst_versions (supplier, obj_id, obj_asst_id, version) VALUES `)
-		args := make([]any, 0, 3*len(part))
-		for i, k := range part {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString(`(?,?,?,1)`)
-			args = append(args, k.supplier, k.objID, k.objAsstID)
+	return list
+}
+
+// bumpStatement is the upsert that adds one to the versions of keys.
+func (t *Tx) bumpStatement(keys []asstVersionKey) (string, []any) {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO asst_versions (supplier, obj_id, obj_asst_id, version) VALUES `)
+	args := make([]any, 0, 3*len(keys))
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteByte(',')
 		}
-		q.WriteString(` ON CONFLICT (supplier, obj_id, obj_asst_id) DO UPDATE SET version = asst_versions.version + 1`)
-		if _, err := t.exec(q.String(), args...); err != nil {
-			return err
-		}
-		for _, k := range part {
-			t.bumped = append(t.bumped, VersionBump{Supplier: k.supplier, ObjID: k.objID})
-		}
+		q.WriteString(`(?,?,?,1)`)
+		args = append(args, k.supplier, k.objID, k.objAsstID)
 	}
-	return nil
+	q.WriteString(` ON CONFLICT (supplier, obj_id, obj_asst_id) DO UPDATE SET version = asst_versions.version + 1`)
+	return q.String(), args
+}
+
+// noteBumped records increments made (see Bumped).
+func (t *Tx) noteBumped(keys []asstVersionKey) {
+	for _, k := range keys {
+		t.bumped = append(t.bumped, VersionBump{Supplier: k.supplier, ObjID: k.objID})
+	}
 }
 
 // VersionBump is one increment of the version of a supplier's rows of a

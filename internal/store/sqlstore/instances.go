@@ -68,6 +68,42 @@ func (t *Tx) UnsetInstanceField(supplier, objID, field string) error {
 	return nil
 }
 
+func (t *Tx) ExistingEnds(scope cmdb.Scope, srcObj string, srcIDs []int64, dstObj string, dstIDs []int64) (map[int64]bool, map[int64]bool, error) {
+	if len(srcIDs) > 500 || len(dstIDs) > 500 {
+		src, err := t.ExistingInstances(scope, srcObj, srcIDs)
+		if err != nil {
+			return nil, nil, err
+		}
+		dst, err := t.ExistingInstances(scope, dstObj, dstIDs)
+		return src, dst, err
+	}
+	where, args := scopeSQL("supplier", scope)
+	srcIn, srcArgs := t.d.inList(srcIDs)
+	dstIn, dstArgs := t.d.inList(dstIDs)
+	args = append(append(args, srcObj), srcArgs...)
+	where2, args2 := scopeSQL("supplier", scope)
+	args = append(append(append(args, args2...), dstObj), dstArgs...)
+	rows, err := t.query(`SELECT 0, inst_id FROM instances WHERE `+where+` AND obj_id = ? AND inst_id `+srcIn+
+		` UNION ALL SELECT 1, inst_id FROM instances WHERE `+where2+` AND obj_id = ? AND inst_id `+dstIn, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	src, dst := map[int64]bool{}, map[int64]bool{}
+	for rows.Next() {
+		var end, id int64
+		if err := rows.Scan(&end, &id); err != nil {
+			return nil, nil, err
+		}
+		if end == 0 {
+			src[id] = true
+		} else {
+			dst[id] = true
+		}
+	}
+	return src, dst, rows.Err()
+}
+
 func (t *Tx) ExistingInstances(scope cmdb.Scope, objID string, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	for _, chunk := range chunks(ids, 500) {

@@ -178,8 +178,12 @@ func (t *Tx) ObjAssts() ([]cmdb.ObjectAssociation, error) {
 	return listDocs[cmdb.ObjectAssociation](t, `SELECT doc FROM obj_assts ORDER BY id`)
 }
 
-func (t *Tx) ObjAsstsNamed(objAsstID string) ([]cmdb.ObjectAssociation, error) {
-	return listDocs[cmdb.ObjectAssociation](t, `SELECT doc FROM obj_assts WHERE obj_asst_id = ? ORDER BY id`, objAsstID)
+func (t *Tx) ObjAsstsNamed(objAsstID string, lock bool) ([]cmdb.ObjectAssociation, error) {
+	q := `SELECT doc FROM obj_assts WHERE obj_asst_id = ? ORDER BY id`
+	if lock && t.d.RowLocks {
+		q += ` FOR UPDATE`
+	}
+	return listDocs[cmdb.ObjectAssociation](t, q, objAsstID)
 }
 
 func (t *Tx) InsertObjAsst(a *cmdb.ObjectAssociation) error {

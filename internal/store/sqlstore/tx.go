@@ -31,7 +31,7 @@ type Dialect struct {
 	Cond cond.Dialect
 	// Numbered placeholders ($1, $2, …) instead of "?".
 	Numbered bool
-	// RowLocks: the engine runs writers concurrently, so LockObjAsst
+	// RowLocks: the engine runs writers concurrently, so ObjAsstsNamed
 	// takes a row lock (SELECT … FOR UPDATE).
 	RowLocks bool
 	// IsUniqueViolation recognises a unique-constraint failure.
