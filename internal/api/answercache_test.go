@@ -36,21 +36,8 @@ func asstFixture(t testing.TB, st cmdb.Store) {
 // addRows adds n rows from router src to firewalls from+1…from+n.
 func addRows(t testing.TB, st cmdb.Store, src int64, from, n int) {
 	t.Helper()
-	err := st.Update(context.Background(), func(tx cmdb.Tx) error {
-		rows := make([]cmdb.InstAssociation, 0, n)
-		for dst := int64(from + 1); dst <= int64(from+n); dst++ {
-			id, err := tx.NextID("cc_InstAsst")
-			if err != nil {
-				return err
-			}
-			rows = append(rows, cmdb.InstAssociation{ID: id, InstID: src, ObjID: "bk_router", AsstInstID: dst,
-				AsstObjID: "bk_firewall", Supplier: "0", ObjAsstID: asstRF, AsstID: "connect"})
-		}
-		return tx.InsertInstAssts(rows)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	storetest.AddInstAssts(t, st, cmdb.InstAssociation{InstID: src, ObjID: "bk_router", AsstObjID: "bk_firewall",
+		Supplier: "0", ObjAsstID: asstRF, AsstID: "connect"}, int64(from), int64(n))
 }
 
 // readFromSpy wraps net/http's ResponseWriter and records the sources its

@@ -813,22 +813,9 @@ func BenchmarkFindInstAsstsCached(b *testing.B) {
 	st := storetest.OpenAny(b)
 	const srcs, rowsPer = 20, 2000
 	cacheFixture(b, st, rowsPer)
-	err := st.Update(context.Background(), func(tx cmdb.Tx) error {
-		var rows []cmdb.InstAssociation
-		for src := int64(1); src <= srcs; src++ {
-			for dst := int64(1); dst <= rowsPer; dst++ {
-				id, err := tx.NextID("cc_InstAsst")
-				if err != nil {
-					return err
-				}
-				rows = append(rows, cmdb.InstAssociation{ID: id, InstID: src, ObjID: "bk_router", AsstInstID: dst,
-					AsstObjID: "bk_firewall", Supplier: "0", ObjAsstID: asstRF, AsstID: "connect"})
-			}
-		}
-		return tx.InsertInstAssts(rows)
-	})
-	if err != nil {
-		b.Fatal(err)
+	for src := int64(1); src <= srcs; src++ {
+		storetest.AddInstAssts(b, st, cmdb.InstAssociation{InstID: src, ObjID: "bk_router", AsstObjID: "bk_firewall",
+			Supplier: "0", ObjAsstID: asstRF, AsstID: "connect"}, 0, rowsPer)
 	}
 	s := New(st, nil)
 	for _, bc := range []struct {

@@ -64,3 +64,26 @@ func first(rows []cmdb.InstAssociation) any {
 	}
 	return rows[0]
 }
+
+// AddInstAssts stores, in one transaction, n rows like row (its model
+// association, ends and supplier) from its source to the targets
+// from+1 … from+n, each with a fresh id.
+func AddInstAssts(tb testing.TB, st cmdb.Store, row cmdb.InstAssociation, from, n int64) {
+	tb.Helper()
+	err := st.Update(ctx, func(tx cmdb.Tx) error {
+		rows := make([]cmdb.InstAssociation, 0, n)
+		for dst := from + 1; dst <= from+n; dst++ {
+			id, err := tx.NextID("cc_InstAsst")
+			if err != nil {
+				return err
+			}
+			r := row
+			r.ID, r.AsstInstID = id, dst
+			rows = append(rows, r)
+		}
+		return tx.InsertInstAssts(rows)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
