@@ -148,8 +148,11 @@ func TestAnswerCacheDiskSameBytes(t *testing.T) {
 	servers := []*testServer{
 		newTestServer(t, "none", svc, Config{AnswerCacheBytes: -1}),
 		newTestServer(t, "memory", svc, Config{}),
-		newTestServer(t, "disk", svc, Config{AnswerCacheDir: t.TempDir()}),
-		newTestServer(t, "disk-all", svc, Config{AnswerCacheDir: t.TempDir(), AnswerCacheDiskMin: 1}),
+		newTestServer(t, "disk", svc, Config{AnswerCacheDir: t.TempDir(), AnswerCacheDiskFirst: true}),
+		newTestServer(t, "disk-all", svc, Config{AnswerCacheDir: t.TempDir(), AnswerCacheDiskMin: 1, AnswerCacheDiskFirst: true}),
+		// Memory first: the large answer does not fit this budget and
+		// goes to disk, the small ones stay in memory.
+		newTestServer(t, "memory-first", svc, Config{AnswerCacheDir: t.TempDir(), AnswerCacheBytes: 256 << 10}),
 	}
 	conds := []string{
 		`{"bk_obj_asst_id":"` + asstRF + `","bk_inst_id":1}`,
@@ -212,7 +215,7 @@ func TestAnswerCacheDiskSameBytes(t *testing.T) {
 			}
 		}
 		n := uint64(len(sources))
-		if ts.name == "disk-all" && n != s.Hits || ts.name == "disk" && (n == 0 || n >= s.Hits) {
+		if ts.name == "disk-all" && n != s.Hits || ts.name != "disk-all" && (n == 0 || n >= s.Hits) {
 			t.Errorf("%s: ReadFrom called %d times, %d hits", ts.name, n, s.Hits)
 		}
 	}
@@ -236,7 +239,7 @@ func TestAnswerCacheDiskSendfile(t *testing.T) {
 		addRows(t, st, src, 0, 2000)
 	}
 	// Room for three 400 KB answers: the eight evict each other.
-	ts := newTestServer(t, "disk", svc, Config{AnswerCacheDir: t.TempDir(), AnswerCacheDiskBytes: 1300 << 10})
+	ts := newTestServer(t, "disk", svc, Config{AnswerCacheDir: t.TempDir(), AnswerCacheDiskBytes: 1300 << 10, AnswerCacheDiskFirst: true})
 	ref := newTestServer(t, "none", svc, Config{AnswerCacheBytes: -1})
 	want := map[string][]byte{}
 	cond := func(src int) string { return fmt.Sprintf(`{"bk_obj_asst_id":%q,"bk_inst_id":%d}`, asstRF, src) }

@@ -54,6 +54,9 @@ type Config struct {
 	// AnswerCacheDiskMin: answers of at least this many bytes go to the
 	// disk tier; 0 means service.DefaultAnswerCacheDiskMin.
 	AnswerCacheDiskMin int64
+	// AnswerCacheDiskFirst: every answer of AnswerCacheDiskMin bytes or
+	// more goes to the disk tier, even while memory has room (tests).
+	AnswerCacheDiskFirst bool
 }
 
 // Server serves the native routes through the gateway-style and trusted
@@ -97,7 +100,7 @@ func New(svc *service.Service, cfg Config) *Server {
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Logger, metrics: newMetrics(cfg.Registry)}
 	cc := service.AnswerCacheConfig{MaxBytes: cfg.AnswerCacheBytes, Dir: cfg.AnswerCacheDir,
-		DiskBytes: cfg.AnswerCacheDiskBytes, DiskMin: cfg.AnswerCacheDiskMin}
+		DiskBytes: cfg.AnswerCacheDiskBytes, DiskMin: cfg.AnswerCacheDiskMin, DiskFirst: cfg.AnswerCacheDiskFirst}
 	if cc.MaxBytes == 0 {
 		cc.MaxBytes = service.DefaultAnswerCacheBytes
 	}

@@ -216,9 +216,17 @@ func (c *AnswerCache) lookup(key string, version int64) (*cacheEntry, *capture) 
 		// The disk tier takes it: at once when it was large, else
 		// when it grows large (capture.write).
 		p.admit, p.disk = true, d
-		p.toDisk = e.answer >= d.min || e.answer > c.maxEntry-overhead
+		p.toDisk = e.answer > c.maxEntry-overhead || e.answer >= d.min && !c.memoryRoomLocked(e.answer)
 	}
 	return nil, p
+}
+
+// memoryRoomLocked reports whether n more bytes fit the memory budget
+// without evicting (c.mu held): a large answer goes to the disk tier only
+// when memory is short, since a hit from memory costs less (a write, no
+// file to read).
+func (c *AnswerCache) memoryRoomLocked(n int64) bool {
+	return !c.disk.first && c.used+c.capturing.Load()+n <= c.max
 }
 
 // peek returns the entry of key at exactly version, as lookup does on a hit,
@@ -520,13 +528,29 @@ type capture struct {
 	// toDisk: it goes there from the first byte; spilled: it went there,
 	// or tried to. f is the file being written (path its name), fileBytes
 	// what it holds, all reserved in disk.capturing.
-	disk      *diskTier
-	diskOnly  bool // a first ask: kept only if it went to disk
-	toDisk    bool
-	spilled   bool
-	f         *os.File
-	path      string
-	fileBytes int64
+	disk     *diskTier
+	diskOnly bool // a first ask: kept only if it is large (DiskMin)
+	// memDecided: inMemory decided memory (stay in memory) once.
+	memDecided, memory bool
+	toDisk             bool
+	spilled            bool
+	f                  *os.File
+	path               string
+	fileBytes          int64
+}
+
+// inMemory decides, once, as the answer reaches the disk tier's size,
+// whether its copy stays in memory (there is room for it, as far as it has
+// grown and as large as it was last time) or spills to disk.
+func (p *capture) inMemory() bool {
+	if p.memDecided {
+		return p.memory
+	}
+	p.memDecided = true
+	p.c.mu.Lock()
+	p.memory = p.c.memoryRoomLocked(max(p.hint, p.n) - p.reserved)
+	p.c.mu.Unlock()
+	return p.memory
 }
 
 // write follows p, giving the copy up when the answer grows past the
@@ -539,7 +563,7 @@ func (p *capture) write(b []byte) {
 	if !p.admit {
 		return
 	}
-	if p.f == nil && p.disk != nil && !p.spilled && (p.toDisk || p.n >= p.disk.min) {
+	if p.f == nil && p.disk != nil && !p.spilled && (p.toDisk || p.n >= p.disk.min && !p.inMemory()) {
 		if p.spill(); !p.admit {
 			return
 		}
@@ -666,7 +690,7 @@ func (p *capture) finish() {
 		return
 	}
 	answer := p.n
-	if p.admit && p.diskOnly && p.f == nil {
+	if p.admit && p.diskOnly && p.f == nil && p.n < p.disk.min {
 		// Asked for the first time and small: a ghost, as without a
 		// disk tier.
 		p.freeCopy()

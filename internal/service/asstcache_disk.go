@@ -42,6 +42,12 @@ type AnswerCacheConfig struct {
 	// DiskMin: answers of at least DiskMin bytes go to the disk tier, the
 	// smaller ones stay in memory; 0 means DefaultAnswerCacheDiskMin.
 	DiskMin int64
+	// DiskFirst sends every answer of DiskMin bytes or more to the disk
+	// tier. By default such an answer stays in memory while the memory
+	// budget has room for it, and goes to disk once it has not: a hit
+	// from memory costs less (one write; a file hit reads the page
+	// cache), and the disk tier is for room.
+	DiskFirst bool
 }
 
 // DefaultAnswerCacheDiskBytes is the default budget of the disk tier.
@@ -84,6 +90,7 @@ func OpenAnswerCache(cfg AnswerCacheConfig) (*AnswerCache, error) {
 	if err != nil {
 		return NewAnswerCache(cfg.MaxBytes), err
 	}
+	d.first = cfg.DiskFirst
 	return newAnswerCache(cfg.MaxBytes, d), nil
 }
 
@@ -95,6 +102,7 @@ type diskTier struct {
 	max      int64    // byte budget of the files
 	maxEntry int64    // largest file (data + key)
 	min      int64    // smallest answer kept here (DiskMin)
+	first    bool     // DiskFirst
 
 	// head is the ring of the tier's entries (as AnswerCache.head); used
 	// their bytes, entries their number. Under the cache's lock.

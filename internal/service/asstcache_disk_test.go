@@ -23,7 +23,7 @@ var cacheTiers = []struct {
 }{
 	{"memory", func(_ testing.TB, maxBytes int64) *AnswerCache { return NewAnswerCache(maxBytes) }},
 	{"disk", func(t testing.TB, maxBytes int64) *AnswerCache {
-		return newDiskCache(t, AnswerCacheConfig{MaxBytes: maxBytes, Dir: t.TempDir(), DiskBytes: maxBytes, DiskMin: 1})
+		return newDiskCache(t, AnswerCacheConfig{MaxBytes: maxBytes, Dir: t.TempDir(), DiskBytes: maxBytes, DiskMin: 1, DiskFirst: true})
 	}},
 }
 
@@ -174,7 +174,7 @@ func gone(path string) bool {
 // a counter, never the request's.
 func TestAnswerCacheDiskFiles(t *testing.T) {
 	dir := t.TempDir()
-	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: dir, DiskBytes: 1 << 20, DiskMin: 1})
+	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: dir, DiskBytes: 1 << 20, DiskMin: 1, DiskFirst: true})
 	if filepath.Dir(c.DiskDir()) != dir || !strings.HasPrefix(filepath.Base(c.DiskDir()), "run-") {
 		t.Fatalf("disk dir %s, want a run directory under %s", c.DiskDir(), dir)
 	}
@@ -271,7 +271,7 @@ func TestAnswerCacheDiskFiles(t *testing.T) {
 // the hit opened it) and after open (the open file is read to the end
 // though its name is gone).
 func TestAnswerCacheDiskHitSurvivesEviction(t *testing.T) {
-	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: t.TempDir(), DiskBytes: 1 << 20, DiskMin: 1})
+	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: t.TempDir(), DiskBytes: 1 << 20, DiskMin: 1, DiskFirst: true})
 	answer := func(key string) []byte { return bytes.Repeat([]byte("<"+key+">"), 300<<10/4) }
 	evict := func(round int) {
 		for i := range 4 {
@@ -346,7 +346,7 @@ func TestAnswerCacheDiskHitSurvivesEviction(t *testing.T) {
 // lock — and leaves those of live caches and anything not its own.
 func TestAnswerCacheDiskSweep(t *testing.T) {
 	dir := t.TempDir()
-	live := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: dir, DiskBytes: 1 << 20, DiskMin: 1})
+	live := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: dir, DiskBytes: 1 << 20, DiskMin: 1, DiskFirst: true})
 	storeAnswer(t, live, "a", 1, []byte("[1,2,3]"), "")
 	mk := func(name string, files ...string) {
 		t.Helper()
@@ -365,7 +365,7 @@ func TestAnswerCacheDiskSweep(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "run-3-lockonly.lock"), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: dir, DiskBytes: 1 << 20, DiskMin: 1})
+	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: dir, DiskBytes: 1 << 20, DiskMin: 1, DiskFirst: true})
 	for _, name := range []string{"run-1-dead", "run-1-dead.lock", "run-2-nolock", "run-3-lockonly.lock"} {
 		if !gone(filepath.Join(dir, name)) {
 			t.Errorf("%s was not removed", name)
@@ -386,7 +386,7 @@ func TestAnswerCacheDiskSweep(t *testing.T) {
 // memory, large ones go to disk — at once when their last version was
 // large, or when they grow past DiskMin while captured.
 func TestAnswerCacheDiskMin(t *testing.T) {
-	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 8 << 20, Dir: t.TempDir(), DiskBytes: 8 << 20})
+	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 8 << 20, Dir: t.TempDir(), DiskBytes: 8 << 20, DiskFirst: true})
 	small := []byte("[" + strings.Repeat("1,", 1000) + "1]")
 	large := bytes.Repeat([]byte("0123456789abcdef"), DefaultAnswerCacheDiskMin/16*3)
 	storeAnswer(t, c, "small", 1, small, "}")
@@ -437,7 +437,7 @@ func (r *readFromRecorder) ReadFrom(src io.Reader) (int64, error) {
 // with sendfile), with the data length announced first and the tail in
 // the file.
 func TestAnswerCacheDiskReadFrom(t *testing.T) {
-	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: t.TempDir(), DiskBytes: 1 << 20, DiskMin: 1})
+	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 1 << 20, Dir: t.TempDir(), DiskBytes: 1 << 20, DiskMin: 1, DiskFirst: true})
 	storeAnswer(t, c, "k", 1, []byte("[1,2,3]"), "}")
 	e := c.peek("k", 1)
 	h, err := c.open(e)
@@ -468,7 +468,7 @@ func TestAnswerCacheDiskReadFrom(t *testing.T) {
 // the first time it is asked for; a small one is not (a ghost, stored the
 // second time, in memory), and its copy is freed.
 func TestAnswerCacheDiskFirstAsk(t *testing.T) {
-	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 8 << 20, Dir: t.TempDir(), DiskBytes: 8 << 20})
+	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 8 << 20, Dir: t.TempDir(), DiskBytes: 8 << 20, DiskFirst: true})
 	once := func(key string, answer []byte) {
 		e, p := c.lookup(key, 1)
 		if e != nil {
@@ -497,5 +497,35 @@ func TestAnswerCacheDiskFirstAsk(t *testing.T) {
 	}
 	if fileOf(c, "small") != "" || c.capturing.Load() != 0 {
 		t.Errorf("small answer's file %q, capturing %d", fileOf(c, "small"), c.capturing.Load())
+	}
+}
+
+// TestAnswerCacheMemoryFirst: by default a large answer stays in memory
+// while the memory budget has room for it, and goes to the disk tier once
+// it has not; both are hits.
+func TestAnswerCacheMemoryFirst(t *testing.T) {
+	c := newDiskCache(t, AnswerCacheConfig{MaxBytes: 2 << 20, Dir: t.TempDir(), DiskBytes: 8 << 20})
+	large := bytes.Repeat([]byte("0123456789abcdef"), 400<<10/16) // 400 KiB
+	keys := []string{"a", "b", "c", "d", "e", "f", "g"}
+	for _, k := range keys {
+		storeAnswer(t, c, k, 1, large, "}")
+	}
+	var inMemory, onDisk int
+	for _, k := range keys {
+		if fileOf(c, k) == "" {
+			inMemory++
+		} else {
+			onDisk++
+		}
+		if got := readHit(t, c, k, 1); got != string(large) {
+			t.Errorf("%s: %d bytes, want %d", k, len(got), len(large))
+		}
+	}
+	// 2 MiB of memory holds five of them (with their overhead), not six.
+	if inMemory != 5 || onDisk != 2 {
+		t.Errorf("%d answers in memory, %d on disk; want 5 and 2 (%+v)", inMemory, onDisk, c.Stats())
+	}
+	if fileOf(c, "a") != "" || fileOf(c, "g") == "" {
+		t.Errorf("the first answers should be in memory and the last on disk")
 	}
 }
