@@ -70,7 +70,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	dsn := func(txlock string) string {
 		q := url.Values{}
 		if txlock == "immediate" {
-			q.Add("_pragma", "cache_size(-32768)")
+			q.Add("_pragma", "cache_size(-8192)")
 		}
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "busy_timeout(10000)")
