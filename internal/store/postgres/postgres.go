@@ -88,6 +88,8 @@ type DB struct {
 	analyzing bool
 	closed    chan struct{}
 	closeOnce sync.Once
+
+	peeks peeks
 }
 
 // idRange is a node's block of one sequence: next up to end (excluded) are
@@ -211,12 +213,16 @@ func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 // PeekInstAsstVersion reads the version in one statement of its own
 // (cmdb.VersionPeeker): its snapshot holds every write committed, on any
 // node, before it began.
+// Concurrent hits of one model share reads begun after they began (peeks).
 func (db *DB) PeekInstAsstVersion(ctx context.Context, scope cmdb.Scope, objID string) (int64, error) {
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	v, err := sqlstore.PeekVersion(ctx, db.db, Dialect, scope, objID)
-	db.noteLost(err)
-	return v, unavailable(err)
+	return db.peeks.do(ctx, peekKey(scope, objID), func() (int64, error) {
+		// Not the caller's context: the read serves other hits too.
+		rctx, cancel := context.WithTimeout(context.Background(), peekTimeout)
+		defer cancel()
+		v, err := sqlstore.PeekVersion(rctx, db.db, Dialect, scope, objID)
+		db.noteLost(err)
+		return v, unavailable(err)
+	})
 }
 
 // View runs fn in a read-only REPEATABLE READ transaction: one snapshot.
