@@ -45,6 +45,7 @@ Flags:
 	fs.IntVar(&cfg.Assocs, "assocs", cfg.Assocs, "instance associations per model association")
 	fs.IntVar(&cfg.Answer, "answer", cfg.Answer, "rows per find_instance_association answer (targets per source instance)")
 	fs.IntVar(&cfg.LoadConc, "load-conc", cfg.LoadConc, "batch calls in flight during the load (instances and associations)")
+	fs.BoolVar(&cfg.LoadRound, "load-round", cfg.LoadRound, "send the association load's calls round the pairs (calls in flight for different model associations) instead of pair after pair")
 	fs.IntVar(&cfg.C, "c", cfg.C, "query concurrency")
 	fs.DurationVar(&cfg.D, "d", cfg.D, "duration of each query phase (cmdb, static replay)")
 	fs.IntVar(&cfg.MaxReq, "n", cfg.MaxReq, "upper bound on requests per query phase")

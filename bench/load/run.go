@@ -31,6 +31,9 @@ type config struct {
 	Assocs   int // instance associations per model association
 	Answer   int // rows per answer (targets per source instance)
 	LoadConc int // batch calls in flight during the load
+	// LoadRound sends the load's calls round the pairs instead of one
+	// pair after another.
+	LoadRound bool
 
 	C      int           // query concurrency
 	D      time.Duration // duration of each query phase
@@ -573,8 +576,13 @@ func (r *runner) load(ctx context.Context) error {
 		}
 	}()
 	err := pool(ctx, cfg.LoadConc, jobs, func(ctx context.Context, i int) error {
-		pr := r.pairs[i/perPair]
-		k0 := (i % perPair) * 200
+		pr, k0 := r.pairs[i/perPair], (i%perPair)*200
+		if cfg.LoadRound {
+			// Round the pairs: the calls in flight are for different
+			// model associations (whose creates can run at once; those
+			// of one model association queue behind its row lock).
+			pr, k0 = r.pairs[i%cfg.Pairs], (i/cfg.Pairs)*200
+		}
 		n := min(200, cfg.Assocs-k0)
 		details := make([]detail, n)
 		for k := range n {

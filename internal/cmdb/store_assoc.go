@@ -73,6 +73,11 @@ type AssociationTx interface {
 	// InsertInstAssts stores rows in bulk; a duplicate is ErrConflict and
 	// writes nothing of the call.
 	InsertInstAssts(rows []InstAssociation) error
+	// InsertNewInstAssts stores the rows whose pair (same supplier,
+	// association, source and target) has no row yet, skipping the others
+	// without reading them first, and returns the (source, target) pairs
+	// it stored.
+	InsertNewInstAssts(rows []InstAssociation) (map[[2]int64]bool, error)
 	// InsertInstAsst stores a row; a duplicate (same association, source
 	// and target) is ErrConflict.
 	InsertInstAsst(a *InstAssociation) error

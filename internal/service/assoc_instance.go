@@ -132,6 +132,8 @@ type BatchInstAsstInput struct {
 type BatchResult struct {
 	Created map[string]int64  `json:"success_created"`
 	Errors  map[string]string `json:"error_msg"`
+	// keyOf maps a planned row's id to its item's key.
+	keyOf map[int64]string
 }
 
 // MaxBatchDetails is the most items one batch create takes.
@@ -162,16 +164,36 @@ func (s *Service) BatchCreateInstAsst(ctx context.Context, c Caller, in BatchIns
 	var res *BatchResult
 	defer s.asstTurn(c.Supplier, in.ObjAsstID)()
 	err := s.update(ctx, func(tx cmdb.Tx) error {
-		res = &BatchResult{Created: map[string]int64{}, Errors: map[string]string{}}
+		res = &BatchResult{Created: map[string]int64{}, Errors: map[string]string{}, keyOf: map[int64]string{}}
 		a, err := findObjAsst(tx, c, in.ObjAsstID)
 		if err != nil {
 			return err
 		}
-		rows, err := s.planBatch(tx, c, scope, a, in, res)
+		// n:n in the caller's own supplier: the pairs present are left
+		// to the insert to skip (InsertNewInstAssts) rather than read
+		// first. With other suppliers in scope, a pair of supplier 0
+		// counts as present for the caller but is no conflict for the
+		// index (the caller's row would have another supplier): read.
+		skipPresent := a.Mapping == "n:n" && len(scope) == 1 && scope[0] == c.Supplier
+		rows, err := s.planBatch(tx, c, scope, a, in, res, !skipPresent)
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		return tx.InsertInstAssts(rows)
+		if !skipPresent {
+			return tx.InsertInstAssts(rows)
+		}
+		inserted, err := tx.InsertNewInstAssts(rows)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			if p := [2]int64{rows[i].InstID, rows[i].AsstInstID}; !inserted[p] {
+				key := res.keyOf[rows[i].ID]
+				delete(res.Created, key)
+				res.Errors[key] = cmdb.Errorf(cmdb.CodeAssociationAlreadyExist, in.ObjID, in.AsstObjID).Message(c.Lang)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -183,15 +205,23 @@ func (s *Service) BatchCreateInstAsst(ctx context.Context, c Caller, in BatchIns
 // before the next is checked, from a few set-based reads: the pairs already
 // present, the instances at both ends, and — for 1:1 and 1:n — the ends
 // already taken. It returns the rows to insert and fills res.
+//
+// Without readPairs the pairs already present are not read (the caller
+// skips them at the insert): the plan then only knows the batch's own
+// earlier items, so an item whose pair is present but whose instance is
+// gone (a dangling row) reports the missing instance rather than the pair.
 func (s *Service) planBatch(tx cmdb.Tx, c Caller, scope cmdb.Scope, a *cmdb.ObjectAssociation,
-	in BatchInstAsstInput, res *BatchResult) ([]cmdb.InstAssociation, error) {
+	in BatchInstAsstInput, res *BatchResult, readPairs bool) ([]cmdb.InstAssociation, error) {
 	pairs := make([][2]int64, len(in.Details))
 	for i, d := range in.Details {
 		pairs[i] = [2]int64{d.InstID, d.AsstInstID}
 	}
-	taken, err := tx.InstAsstPairsTaken(scope, a.ObjAsstID, pairs)
-	if err != nil {
-		return nil, err
+	taken := map[[2]int64]bool{}
+	var err error
+	if readPairs {
+		if taken, err = tx.InstAsstPairsTaken(scope, a.ObjAsstID, pairs); err != nil {
+			return nil, err
+		}
 	}
 	srcSeen, dstSeen, err := tx.ExistingEnds(scope, in.ObjID, detailIDs(in, true), in.AsstObjID, detailIDs(in, false))
 	if err != nil {
@@ -236,6 +266,7 @@ func (s *Service) planBatch(tx cmdb.Tx, c Caller, scope cmdb.Scope, a *cmdb.Obje
 		rows = append(rows, cmdb.InstAssociation{ID: id, InstID: d.InstID, ObjID: in.ObjID, AsstInstID: d.AsstInstID,
 			AsstObjID: in.AsstObjID, Supplier: c.Supplier, ObjAsstID: a.ObjAsstID, AsstID: a.AsstID})
 		res.Created[key] = id
+		res.keyOf[id] = key
 		taken[p], srcTaken[d.InstID], dstTaken[d.AsstInstID] = true, true, true
 	}
 	return rows, nil

@@ -552,6 +552,22 @@ func (t *Tx) collectIDs(set map[int64]bool, query string, args ...any) error {
 // parameter (rowsFrom), and advances the versions of the models at their
 // ends (per supplier and model association), once each.
 func (t *Tx) InsertInstAssts(rows []cmdb.InstAssociation) error {
+	_, err := t.insertInstAssts(rows, false)
+	return err
+}
+
+// InsertNewInstAssts inserts the rows whose (supplier, model association,
+// source, target) has no row yet, and returns the (source, target) pairs
+// it inserted. The pairs present are skipped by inst_assts_pair itself (ON
+// CONFLICT DO NOTHING), not looked up first: on PostgreSQL such a lookup
+// takes predicate locks on the index pages it reads — past 32 of them, on
+// the whole index — and every concurrent batch's insert into them is then
+// a serialisation conflict; the unique index's own check takes none.
+func (t *Tx) InsertNewInstAssts(rows []cmdb.InstAssociation) (map[[2]int64]bool, error) {
+	return t.insertInstAssts(rows, true)
+}
+
+func (t *Tx) insertInstAssts(rows []cmdb.InstAssociation, skipPresent bool) (map[[2]int64]bool, error) {
 	keys := versionKeys{}
 	vals := make([][]any, len(rows))
 	for i := range rows {
@@ -559,27 +575,61 @@ func (t *Tx) InsertInstAssts(rows []cmdb.InstAssociation) error {
 		keys.add(a)
 		vals[i] = []any{a.Supplier, a.ID, a.ObjAsstID, a.ObjID, a.InstID, a.AsstObjID, a.AsstInstID, a.AsstID, a.BizID}
 	}
+	inserted := map[[2]int64]bool{}
 	if len(rows) == 0 {
-		return t.bumpVersions(keys)
+		return inserted, t.bumpVersions(keys)
 	}
 	from, args := t.d.rowsFrom("sissisisi", vals)
 	insert := `INSERT INTO inst_assts (supplier, id, obj_asst_id, obj_id, inst_id, asst_obj_id, asst_inst_id, asst_id, biz_id)
 		SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM ` + from
+	if skipPresent {
+		// "WHERE true": SQLite needs it to read ON CONFLICT after a
+		// SELECT as the upsert clause.
+		insert += ` WHERE true ON CONFLICT (supplier, obj_asst_id, asst_inst_id, inst_id) DO NOTHING RETURNING inst_id, asst_inst_id`
+	}
+	collect := func(query string, args []any) error {
+		if !skipPresent {
+			_, err := t.exec(query, args...)
+			return err
+		}
+		rs, err := t.query(query, args...)
+		if err != nil {
+			return t.d.mapErr(err)
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var p [2]int64
+			if err := rs.Scan(&p[0], &p[1]); err != nil {
+				return err
+			}
+			inserted[p] = true
+		}
+		return rs.Err()
+	}
+	if !skipPresent {
+		for i := range rows {
+			inserted[[2]int64{rows[i].InstID, rows[i].AsstInstID}] = true
+		}
+	}
 	if t.d.IntArrays && len(keys) <= bumpKeysPerStatement {
 		// PostgreSQL: the insert is a data-modifying WITH of the
 		// versions' upsert, one statement (one round trip) for both;
-		// it runs once, whether or not its rows are read.
+		// each runs once, whether or not its rows are read.
 		bump, bargs := t.bumpStatement(keys.sorted())
-		if _, err := t.exec(`WITH ins AS (`+insert+`) `+bump, append(args, bargs...)...); err != nil {
-			return err
+		q := `WITH ins AS (` + insert + `) ` + bump
+		if skipPresent {
+			q = `WITH ins AS (` + insert + `), v AS (` + bump + `) SELECT inst_id, asst_inst_id FROM ins`
 		}
-		t.asstRows += len(rows)
+		if err := collect(q, append(args, bargs...)); err != nil {
+			return nil, err
+		}
+		t.asstRows += len(inserted)
 		t.noteBumped(keys.sorted())
-		return nil
+		return inserted, nil
 	}
-	if _, err := t.exec(insert, args...); err != nil {
-		return err
+	if err := collect(insert, args); err != nil {
+		return nil, err
 	}
-	t.asstRows += len(rows)
-	return t.bumpVersions(keys)
+	t.asstRows += len(inserted)
+	return inserted, t.bumpVersions(keys)
 }

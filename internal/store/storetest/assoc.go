@@ -56,6 +56,33 @@ func testInstAssts(t *testing.T, st cmdb.Store) {
 	if !errors.Is(err, cmdb.ErrConflict) {
 		t.Errorf("a pair present again: %v, want a conflict", err)
 	}
+	// InsertNewInstAssts skips the pairs present (no conflict) and tells
+	// which it stored.
+	var inserted map[[2]int64]bool
+	update(t, st, func(tx cmdb.Tx) (err error) {
+		inserted, err = tx.InsertNewInstAssts([]cmdb.InstAssociation{
+			{ID: 6000, Supplier: "0", ObjAsstID: oa, ObjID: `m"1`, InstID: 3, AsstObjID: `m'2`, AsstInstID: 10, AsstID: "x"},  // present
+			{ID: 6001, Supplier: "0", ObjAsstID: oa, ObjID: `m"1`, InstID: 4, AsstObjID: `m'2`, AsstInstID: 10, AsstID: "x"},  // new
+			{ID: 6002, Supplier: "x", ObjAsstID: oa, ObjID: `m"1`, InstID: 3, AsstObjID: `m'2`, AsstInstID: 10, AsstID: "x"},  // another supplier's
+			{ID: 6003, Supplier: "0", ObjAsstID: oa, ObjID: `m"1`, InstID: 6, AsstObjID: `m'2`, AsstInstID: 300, AsstID: "x"}, // present
+		})
+		return err
+	})
+	if want := map[[2]int64]bool{{4, 10}: true, {3, 10}: true}; !reflect.DeepEqual(inserted, want) {
+		t.Errorf("InsertNewInstAssts stored %v, want %v", inserted, want)
+	}
+	view(t, st, func(tx cmdb.Tx) error {
+		for id, want := range map[int64]bool{6000: false, 6001: true, 6002: true, 6003: false} {
+			a, err := tx.InstAsstByID(nil, id)
+			if err != nil {
+				return err
+			}
+			if (a != nil) != want {
+				t.Errorf("row %d stored: %v, want %v", id, a != nil, want)
+			}
+		}
+		return nil
+	})
 }
 
 func first(rows []cmdb.InstAssociation) any {
