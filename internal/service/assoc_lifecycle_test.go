@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -174,4 +175,60 @@ func insertObjAsstsOf(tx cmdb.Tx, rows []cmdb.InstAssociation) error {
 		}
 	}
 	return nil
+}
+
+// TestBatchCreateNNPairs: an n:n batch of supplier 0 skips the pairs
+// present at the insert rather than reading them first. Items whose pair is
+// present, or repeats an earlier item's, report "already exist"; the others
+// are created with their ids. The one difference from reading first: a pair
+// present as a dangling row (its source gone) reports the missing instance.
+func TestBatchCreateNNPairs(t *testing.T) {
+	ctx := context.Background()
+	st := asstTestStore(t)
+	s := New(st, nil)
+	c := Caller{Supplier: "0", User: "u", Lang: cmdb.LangEN}
+	a := asstRow(0, "bk_router", 1, "bk_firewall", 1)
+	if err := st.Update(ctx, func(tx cmdb.Tx) error {
+		if err := insertObjAsstsOf(tx, []cmdb.InstAssociation{a}); err != nil {
+			return err
+		}
+		for i, p := range [][2]int64{{1, 1}, {3, 2}} {
+			r := asstRow(int64(900+i), "bk_router", p[0], "bk_firewall", p[1])
+			if err := tx.InsertInstAsst(&r); err != nil {
+				return err
+			}
+		}
+		_, err := tx.DeleteInstances(cmdb.ScopeOf("0"), "bk_router", []int64{3}) // (3,2) dangles
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	in := BatchInstAsstInput{ObjAsstID: a.ObjAsstID, ObjID: "bk_router", AsstObjID: "bk_firewall"}
+	for _, p := range [][2]int64{{1, 1}, {2, 1}, {2, 1}, {3, 2}, {1, 2}} {
+		in.Details = append(in.Details, struct {
+			InstID     int64 `json:"bk_inst_id"`
+			AsstInstID int64 `json:"bk_asst_inst_id"`
+		}{p[0], p[1]})
+	}
+	res, err := s.BatchCreateInstAsst(ctx, c, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exist := cmdb.Errorf(cmdb.CodeAssociationAlreadyExist, "bk_router", "bk_firewall").Message(cmdb.LangEN)
+	missing := cmdb.Errorf(cmdb.CodeAsstInstIsNotExist).Message(cmdb.LangEN)
+	wantErr := map[string]string{"0": exist, "2": exist, "3": missing}
+	if !reflect.DeepEqual(res.Errors, wantErr) {
+		t.Errorf("errors %v, want %v", res.Errors, wantErr)
+	}
+	if len(res.Created) != 2 || res.Created["1"] == 0 || res.Created["4"] == 0 {
+		t.Fatalf("created %v, want items 1 and 4", res.Created)
+	}
+	st.View(ctx, func(tx cmdb.Tx) error {
+		for _, key := range []string{"1", "4"} {
+			if r, err := tx.InstAsstByID(nil, res.Created[key]); err != nil || r == nil {
+				t.Errorf("item %s: row %d not stored (%v)", key, res.Created[key], err)
+			}
+		}
+		return nil
+	})
 }
