@@ -81,11 +81,11 @@ type DB struct {
 	mu  sync.Mutex
 	ids map[string]*idRange
 
-	// analyze: rows inserted into inst_assts since this node last had
-	// the table analyzed, and whether an ANALYZE is running.
+	// analyze: rows inserted into each table of analyzed since this node
+	// last had it analyzed, and whether an ANALYZE of it is running.
 	amu       sync.Mutex
-	inserted  int64
-	analyzing bool
+	inserted  [len(analyzed)]int64
+	analyzing [len(analyzed)]bool
 	closed    chan struct{}
 	closeOnce sync.Once
 
@@ -283,7 +283,7 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 		}
 		err = sqlTx.Commit()
 		if err == nil {
-			db.grew(int64(tx.AsstRowsInserted()))
+			db.grew(int64(tx.AsstRowsInserted()), int64(tx.InstanceRowsInserted()))
 			return nil
 		}
 		db.noteLost(err)
@@ -295,54 +295,67 @@ func (db *DB) Update(ctx context.Context, fn func(cmdb.Tx) error) error {
 	}
 }
 
-// analyzeEvery is how many inst_assts rows a node inserts before it has the
-// table analyzed (at least; see grew).
-const analyzeEvery = 20000
+// analyzed are the tables grew keeps statistics of: the rows of instance
+// associations, and the instances with their value index (written
+// together); every is how many rows a node inserts into the table before
+// it has it analyzed (at least; see grew).
+var analyzed = [...]struct {
+	table, analyze string
+	every          float64
+}{
+	{"inst_assts", "ANALYZE inst_assts", 20000},
+	{"instances", "ANALYZE instances, inst_values", 5000},
+}
 
-// grew counts rows a committed transaction inserted into inst_assts and,
-// past max(analyzeEvery, a fifth of the table as PostgreSQL last counted
-// it), runs ANALYZE inst_assts in the background. A table loaded since its
-// statistics were taken looks nearly empty to the planner, which then
-// picks plans that read a whole model association per lookup; autovacuum
-// catches up only after a delay, while a bulk load slows down.
-func (db *DB) grew(n int64) {
-	if n == 0 {
-		return
+// grew counts rows a committed transaction inserted (per table of
+// analyzed) and, past max(every, a fifth of the table as PostgreSQL
+// last counted it), has the table analyzed in the background. A table
+// loaded since its statistics were taken looks nearly empty to the
+// planner, which then picks plans that read a whole model association per
+// lookup (and caches them in prepared statements); autovacuum catches up
+// only after a delay, while a bulk load slows down.
+func (db *DB) grew(n ...int64) {
+	for i, k := range n {
+		if k == 0 {
+			continue
+		}
+		db.amu.Lock()
+		db.inserted[i] += k
+		if db.analyzing[i] || float64(db.inserted[i]) < analyzed[i].every {
+			db.amu.Unlock()
+			continue
+		}
+		db.analyzing[i] = true
+		db.amu.Unlock()
+		go db.analyze(i)
+	}
+}
+
+func (db *DB) analyze(i int) {
+	ctx, cancel := context.WithTimeout(context.Background(), QueryTimeout)
+	defer cancel()
+	go func() {
+		select {
+		case <-db.closed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	var tuples float64
+	err := db.pool.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = $1::regclass`, analyzed[i].table).Scan(&tuples)
+	db.amu.Lock()
+	due := err == nil && float64(db.inserted[i]) >= max(analyzed[i].every, tuples/5)
+	if due {
+		db.inserted[i] = 0
+	}
+	db.amu.Unlock()
+	if due {
+		// A failure only leaves the statistics as they were.
+		_, _ = db.pool.Exec(ctx, analyzed[i].analyze)
 	}
 	db.amu.Lock()
-	db.inserted += n
-	if db.analyzing || db.inserted < analyzeEvery {
-		db.amu.Unlock()
-		return
-	}
-	db.analyzing = true
+	db.analyzing[i] = false
 	db.amu.Unlock()
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), QueryTimeout)
-		defer cancel()
-		go func() {
-			select {
-			case <-db.closed:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
-		var tuples float64
-		err := db.pool.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'inst_assts'::regclass`).Scan(&tuples)
-		db.amu.Lock()
-		due := err == nil && float64(db.inserted) >= max(analyzeEvery, tuples/5)
-		if due {
-			db.inserted = 0
-		}
-		db.amu.Unlock()
-		if due {
-			// A failure only leaves the statistics as they were.
-			_, _ = db.pool.Exec(ctx, `ANALYZE inst_assts`)
-		}
-		db.amu.Lock()
-		db.analyzing = false
-		db.amu.Unlock()
-	}()
 }
 
 // NextID hands out ids from the node's block of seq; a new block is taken in

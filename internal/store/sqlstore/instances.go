@@ -196,6 +196,8 @@ func (t *Tx) PutInstance(w *cmdb.InstanceWrite) error {
 	} else if _, err := t.exec(`INSERT INTO instances (supplier, obj_id, inst_id, data) VALUES (?, ?, ?, ?)`,
 		w.Supplier, w.ObjID, w.ID, string(b)); err != nil {
 		return err
+	} else {
+		t.instRows++
 	}
 	for start := 0; start < len(w.Index); start += 100 {
 		part := w.Index[start:min(start+100, len(w.Index))]

@@ -104,12 +104,16 @@ type Tx struct {
 	conflicted bool
 	// bumped: the asst_versions increments of the transaction so far.
 	bumped []VersionBump
-	// asstRows counts the inst_assts rows the transaction inserted.
-	asstRows int
+	// asstRows and instRows count the inst_assts and instances rows the
+	// transaction inserted.
+	asstRows, instRows int
 }
 
 // AsstRowsInserted is how many inst_assts rows the transaction inserted.
 func (t *Tx) AsstRowsInserted() int { return t.asstRows }
+
+// InstanceRowsInserted is how many instances the transaction inserted.
+func (t *Tx) InstanceRowsInserted() int { return t.instRows }
 
 var _ cmdb.Tx = (*Tx)(nil)
 
